@@ -1,0 +1,58 @@
+const FASTMCP_ERROR = Symbol.for("fastmcp-ts.error");
+const TOOL_ERROR = Symbol.for("fastmcp-ts.tool-error");
+
+export type FastMCPErrorCode =
+  | "CONFIG"
+  | "CAPABILITY_MISSING"
+  | "INVALID_ARGUMENT"
+  | "INVALID_RESULT"
+  | "TIMEOUT"
+  | "CANCELLED"
+  | "REJECTED"
+  | "REPLAY_MISMATCH"
+  | "ROUNDS_EXCEEDED"
+  | "ITERATIONS_EXCEEDED"
+  | "VALIDATION_FAILED"
+  | "NOT_CONNECTED"
+  | "TRANSPORT";
+
+/** Local errors: raised in this process, never sent on the wire as such. `code` tells them apart. */
+export class FastMCPError extends Error {
+  readonly code: FastMCPErrorCode;
+  readonly [FASTMCP_ERROR] = true;
+
+  constructor(code: FastMCPErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+
+  static isInstance(error: unknown): error is FastMCPError {
+    return typeof error === "object" && error !== null && FASTMCP_ERROR in error;
+  }
+}
+
+/**
+ * A user-facing tool failure. Thrown in a tool, its message reaches the client as an error result
+ * (never masked); `Client.callTool` throws it when a result has `isError`.
+ */
+export class ToolError extends Error {
+  readonly [TOOL_ERROR] = true;
+  /** The full tool result, when this error was raised by `Client.callTool`. */
+  readonly result?: unknown;
+
+  constructor(message: string, options?: { cause?: unknown; result?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.result = options?.result;
+  }
+
+  static isInstance(error: unknown): error is ToolError {
+    return typeof error === "object" && error !== null && TOOL_ERROR in error;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : JSON.stringify(error);
+}

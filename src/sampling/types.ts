@@ -1,0 +1,117 @@
+import type {
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  CreateMessageResultWithTools,
+  ModelPreferences,
+  RequestId,
+  SamplingMessage,
+  SamplingMessageContentBlock,
+  Tool,
+  ToolResultContent,
+  ToolUseContent,
+} from "@modelcontextprotocol/server";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+
+export type {
+  ContentBlock,
+  CreateMessageResult,
+  CreateMessageResultWithTools,
+  ModelPreferences,
+  SamplingMessage,
+  SamplingMessageContentBlock,
+  Tool,
+  ToolResultContent,
+  ToolUseContent,
+};
+
+/** The full `sampling/createMessage` params as they travel on the wire (camelCase names). */
+export type SamplingParams = CreateMessageRequestParams;
+
+/** What a sampling handler may answer: a plain string, or a full protocol result. */
+export type SamplingHandlerResult = string | CreateMessageResult | CreateMessageResultWithTools;
+
+/** Per-request information handed to a sampling handler. */
+export interface RequestContext {
+  /** JSON-RPC id of the request being answered (on the server: the `tools/call` that asked). */
+  requestId: RequestId;
+  /** Aborts when the request is cancelled, times out, or its peer goes away. */
+  signal: AbortSignal;
+  /** Where the request came from: a connected server (client side) or this server's own tool (server side). */
+  side: "client" | "server";
+  /** Name of the server that asked, when known. */
+  serverName?: string;
+}
+
+export type SamplingHandlerFunction = (
+  messages: SamplingMessage[],
+  params: SamplingParams,
+  context: RequestContext,
+) => SamplingHandlerResult | Promise<SamplingHandlerResult>;
+
+/** An object form of a handler; provider handlers (OpenAI, Anthropic, AI SDK) implement this. */
+export interface SamplingHandlerObject {
+  createMessage(
+    messages: SamplingMessage[],
+    params: SamplingParams,
+    context: RequestContext,
+  ): SamplingHandlerResult | Promise<SamplingHandlerResult>;
+}
+
+/** Answers `sampling/createMessage`: on a client (the host's model) or on a server (its own provider). */
+export type SamplingHandler = SamplingHandlerFunction | SamplingHandlerObject;
+
+export type IncludeContext = "none" | "thisServer" | "allServers";
+export type ToolChoiceMode = "auto" | "required" | "none";
+
+/** A tool the LLM may call during `ctx.sample`; the same shape as a server tool, so those pass as they are. */
+export interface SamplingTool<Args = any, Ctx = unknown> {
+  name: string;
+  description?: string;
+  parameters?: StandardSchemaV1<unknown, Args>;
+  /** Run the tool sequentially even when `toolConcurrency` allows parallel calls. */
+  sequential?: boolean;
+  execute: (args: Args, ctx: Ctx) => unknown;
+}
+
+export interface SampleOptions<R = unknown> {
+  systemPrompt?: string;
+  temperature?: number;
+  /** Defaults to 512. */
+  maxTokens?: number;
+  /** A string is one hint, a list is hints in order, an object passes through unchanged. */
+  modelPreferences?: string | string[] | ModelPreferences;
+  includeContext?: IncludeContext;
+  stopSequences?: string[];
+  metadata?: Record<string, unknown>;
+  /** Fails the sample (and cancels the request) after this many milliseconds. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  tools?: SamplingTool[];
+  toolChoice?: ToolChoiceMode;
+  /** Ask for a typed, validated result (any Standard Schema with JSON Schema support, e.g. zod 4). */
+  result?: StandardSchemaV1<unknown, R>;
+  /** Upper bound on LLM round trips in the tool loop (default 100). */
+  maxIterations?: number;
+  /** `undefined`: sequential; `0`: unlimited; `n`: at most n tool calls at once. */
+  toolConcurrency?: number;
+  /** Hide non-`ToolError` exception texts from the LLM in tool results. */
+  maskErrorDetails?: boolean;
+}
+
+export interface SamplingResult<T = string> {
+  /** All text blocks of the final answer, joined. */
+  text: string;
+  /** The final answer's content blocks. */
+  content: SamplingMessageContentBlock[];
+  model: string;
+  stopReason?: string;
+  /** The validated typed result when `result` was given, else the text. */
+  result: T;
+  /** The whole exchange, tool turns included. */
+  history: SamplingMessage[];
+  /** Who produced it: the client's LLM or the server's own handler. */
+  via: "client" | "server";
+  /** `_meta` of the final protocol result (token usage from provider handlers lands here). */
+  meta?: Record<string, unknown>;
+}
