@@ -1,0 +1,207 @@
+import {
+  type CallToolResult,
+  type ClientCapabilities,
+  type GetPromptResult,
+  type LoggingLevel,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  Client as SdkClient,
+  SdkError,
+  SdkErrorCode,
+  type Tool,
+} from "@modelcontextprotocol/client";
+import { linkSignals } from "../abort.js";
+import { FastMCPError, ToolError } from "../errors.js";
+import { isSamplingHandler } from "../sampling/handler.js";
+import { joinText } from "../sampling/normalize.js";
+import type { SamplingHandler } from "../sampling/types.js";
+import { installSamplingBridge } from "./sampling-bridge.js";
+import { type ClientTarget, createTransport, type TransportOptions, targetKind } from "./target.js";
+
+export type ProtocolChoice = "auto" | "2025" | "2026";
+
+export interface ClientOptions extends TransportOptions {
+  samplingHandler?: SamplingHandler;
+  /** Declared only alongside a handler. `tools` opts in to sampling requests that carry tools. */
+  samplingCapabilities?: { tools?: boolean; context?: boolean };
+  name?: string;
+  version?: string;
+  /** Default bound on every request. Default 60 s. */
+  timeoutMs?: number;
+  /** "auto" (probe, fall back to 2025), "2025" (initialize), "2026" (2026-07-28 only). Default: "auto" for URLs, "2025" otherwise. */
+  protocol?: ProtocolChoice;
+  /** Most 2026-07-28 input_required rounds one call may take. Default 10. */
+  maxInputRounds?: number;
+  /** Largest maxTokens the client grants a sampling request; bigger requests are capped. */
+  maxTokensCap?: number;
+  onLog?: (level: LoggingLevel, data: unknown, logger?: string) => void;
+}
+
+export interface CallToolOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
+export interface ToolCallResult {
+  content: CallToolResult["content"];
+  structuredContent?: Record<string, unknown>;
+  isError: boolean;
+  /** The text blocks joined. */
+  text: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** An MCP client whose `samplingHandler` answers servers' sampling requests, in both protocol eras. */
+export class Client {
+  /** The SDK client underneath, for anything this wrapper does not cover. */
+  readonly sdk: SdkClient;
+  private readonly target: ClientTarget;
+  private readonly options: ClientOptions;
+  private connected = false;
+
+  constructor(target: ClientTarget, options: ClientOptions = {}) {
+    if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
+      throw new FastMCPError("CONFIG", "samplingHandler must be a function or an object with a createMessage method.");
+    }
+    this.target = target;
+    this.options = options;
+    const capabilities: ClientCapabilities = {};
+    if (options.samplingHandler !== undefined) {
+      const sampling: Record<string, object> = {};
+      if (options.samplingCapabilities?.tools === true) sampling.tools = {};
+      if (options.samplingCapabilities?.context === true) sampling.context = {};
+      capabilities.sampling = sampling;
+    }
+    const protocol = options.protocol ?? (targetKind(target) === "http" ? "auto" : "2025");
+    const mode = protocol === "auto" ? "auto" : protocol === "2026" ? { pin: "2026-07-28" } : "legacy";
+    this.sdk = new SdkClient(
+      { name: options.name ?? "fastmcp-ts-client", version: options.version ?? "1.0.0" },
+      { capabilities, versionNegotiation: { mode }, inputRequired: { maxRounds: options.maxInputRounds ?? 10 } },
+    );
+    if (options.samplingHandler !== undefined) {
+      installSamplingBridge(this.sdk, {
+        handler: options.samplingHandler,
+        toolsDeclared: options.samplingCapabilities?.tools === true,
+        ...(options.maxTokensCap !== undefined && { maxTokensCap: options.maxTokensCap }),
+        serverName: () => this.sdk.getServerVersion()?.name,
+      });
+    }
+    if (options.onLog !== undefined) {
+      const onLog = options.onLog;
+      this.sdk.setNotificationHandler("notifications/message", (notification) => {
+        const { level, data, logger } = notification.params;
+        onLog(level, data, logger);
+      });
+    }
+  }
+
+  async connect(): Promise<this> {
+    if (this.connected) return this;
+    const transport = createTransport(this.target, this.options);
+    await this.sdk.connect(transport, { timeout: this.timeout() });
+    this.connected = true;
+    return this;
+  }
+
+  /** "legacy" (2025 sessions) or "modern" (2026-07-28), once connected. */
+  get era(): "legacy" | "modern" | undefined {
+    return this.sdk.getProtocolEra();
+  }
+
+  get serverInfo() {
+    return this.sdk.getServerVersion();
+  }
+
+  async listTools(): Promise<Tool[]> {
+    return (await this.ready().listTools(undefined, { timeout: this.timeout() })).tools;
+  }
+
+  /** Calls a tool; throws `ToolError` when the result has `isError`. Aborting cancels it on the server. */
+  async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<ToolCallResult> {
+    const client = this.ready();
+    const timeoutMs = options.timeoutMs ?? this.timeout();
+    // Our own deadline covers every round of a 2026-07-28 call, not just one request.
+    const deadline = linkSignals([options.signal], timeoutMs, `Tool call '${name}' timed out after ${timeoutMs} ms`);
+    try {
+      const result = (await client.callTool(
+        { name, arguments: args },
+        {
+          signal: deadline.signal,
+          timeout: timeoutMs + 1_000,
+          maxTotalTimeout: timeoutMs + 1_000,
+          ...(options.onProgress !== undefined && { onprogress: options.onProgress }),
+        },
+      )) as CallToolResult;
+      const output: ToolCallResult = {
+        content: result.content ?? [],
+        isError: result.isError === true,
+        text: joinText(result.content ?? []),
+      };
+      if (result.structuredContent != null) output.structuredContent = result.structuredContent as Record<string, unknown>;
+      if (output.isError) throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, { result: output });
+      return output;
+    } catch (error) {
+      if (deadline.signal.aborted && !ToolError.isInstance(error)) throw deadline.signal.reason;
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        throw new FastMCPError("TIMEOUT", `Tool call '${name}' timed out after ${timeoutMs} ms`, { cause: error });
+      }
+      if (error instanceof SdkError && error.code === SdkErrorCode.InputRequiredRoundsExceeded) {
+        throw new FastMCPError(
+          "ROUNDS_EXCEEDED",
+          `Tool call '${name}' needed more than ${this.options.maxInputRounds ?? 10} input rounds (raise Client option maxInputRounds).`,
+          { cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async listResources(): Promise<Resource[]> {
+    return (await this.ready().listResources(undefined, { timeout: this.timeout() })).resources;
+  }
+
+  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return (await this.ready().listResourceTemplates(undefined, { timeout: this.timeout() })).resourceTemplates;
+  }
+
+  async readResource(uri: string): Promise<ReadResourceResult> {
+    return this.ready().readResource({ uri }, { timeout: this.timeout() }) as Promise<ReadResourceResult>;
+  }
+
+  async listPrompts(): Promise<Prompt[]> {
+    return (await this.ready().listPrompts(undefined, { timeout: this.timeout() })).prompts;
+  }
+
+  async getPrompt(name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
+    return this.ready().getPrompt({ name, arguments: args }, { timeout: this.timeout() }) as Promise<GetPromptResult>;
+  }
+
+  async setLoggingLevel(level: LoggingLevel): Promise<void> {
+    await this.ready().setLoggingLevel(level);
+  }
+
+  async close(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.sdk.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private ready(): SdkClient {
+    if (!this.connected) throw new FastMCPError("NOT_CONNECTED", "Call await client.connect() first.");
+    return this.sdk;
+  }
+
+  private timeout(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+}

@@ -1,0 +1,72 @@
+import { extname, resolve } from "node:path";
+import { StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { FastMCPError } from "../errors.js";
+
+/** Anything that can serve one in-memory connection (a FastMCP instance). */
+export interface InMemoryServer {
+  connectInMemory(): Transport;
+}
+
+export interface StdioTarget {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export type ClientTarget = InMemoryServer | string | URL | StdioTarget;
+
+export interface TransportOptions {
+  headers?: Record<string, string>;
+  authToken?: string;
+  /** Where a stdio server's stderr goes; default "inherit". */
+  stderr?: "inherit" | "pipe" | "ignore";
+}
+
+export type TargetKind = "memory" | "stdio" | "http";
+
+export function targetKind(target: ClientTarget): TargetKind {
+  if (target instanceof URL) return "http";
+  if (typeof target === "string") return /^https?:\/\//i.test(target) ? "http" : "stdio";
+  if (typeof (target as InMemoryServer).connectInMemory === "function") return "memory";
+  return "stdio";
+}
+
+/** Turns a target into an SDK client transport. */
+export function createTransport(target: ClientTarget, options: TransportOptions = {}): Transport {
+  const kind = targetKind(target);
+  if (kind === "memory") return (target as InMemoryServer).connectInMemory();
+  if (kind === "http") {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.authToken !== undefined) headers.authorization = `Bearer ${options.authToken}`;
+    return new StreamableHTTPClientTransport(new URL(String(target)), { requestInit: { headers } });
+  }
+  const spec = typeof target === "string" ? scriptCommand(target) : (target as StdioTarget);
+  if (typeof spec.command !== "string" || spec.command.length === 0) {
+    throw new FastMCPError("INVALID_ARGUMENT", "A stdio target needs a command: { command, args?, env?, cwd? }.");
+  }
+  return new StdioClientTransport({
+    command: spec.command,
+    args: spec.args ?? [],
+    env: { ...getDefaultEnvironment(), ...spec.env },
+    stderr: options.stderr ?? "inherit",
+    ...(spec.cwd !== undefined && { cwd: spec.cwd }),
+  });
+}
+
+/** A script path → the command that runs it: Node for JS, Node with tsx for TS, python3 for Python. */
+export function scriptCommand(path: string): StdioTarget {
+  const file = resolve(path);
+  const extension = extname(file).toLowerCase();
+  if ([".js", ".mjs", ".cjs"].includes(extension)) return { command: process.execPath, args: [file] };
+  if ([".ts", ".mts", ".cts"].includes(extension)) {
+    // Resolved from this package, so the user's project need not depend on tsx.
+    return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), file] };
+  }
+  if (extension === ".py") return { command: "python3", args: [file] };
+  throw new FastMCPError(
+    "INVALID_ARGUMENT",
+    `Cannot run '${path}': use a .js/.mjs/.ts/.mts/.py script, an http(s):// URL, or { command, args }.`,
+  );
+}

@@ -1,0 +1,123 @@
+import { FastMCPError } from "../errors.js";
+import { stableHash } from "./stable-hash.js";
+
+/** The kinds of embedded requests a 2026-07-28 tool call can return, with the key prefix of each. */
+export const INPUT_KINDS = {
+  "sampling/createMessage": "sample",
+  "elicitation/create": "elicit",
+  "roots/list": "roots",
+} as const;
+export type InputMethod = keyof typeof INPUT_KINDS;
+
+/**
+ * What rides in the signed `requestState` between rounds: the call it belongs to, every answer so
+ * far, the request hash behind each key, and the results of `ctx.once` steps.
+ */
+export interface ReplayState {
+  v: 1;
+  /** `${method}:${name}` of the call this state belongs to. */
+  call: string;
+  /** Hash of the call's arguments. */
+  args: string;
+  answers: Record<string, unknown>;
+  hashes: Record<string, string>;
+  steps: Record<string, unknown>;
+}
+
+export interface PendingInput {
+  method: InputMethod;
+  params: Record<string, unknown>;
+}
+
+export type ReplayOutcome<T> =
+  | { kind: "complete"; value: T }
+  | { kind: "input_required"; inputRequests: Record<string, PendingInput>; state: ReplayState };
+
+const never = new Promise<never>(() => {});
+
+/**
+ * One run of a tool function under replay. The k-th request of a kind is keyed `${prefix}-k`:
+ * answered keys return their stored answer; unanswered ones started in the same turn of the event
+ * loop are collected into one `input_required` round.
+ */
+export class ReplayRun {
+  readonly state: ReplayState;
+  private readonly counters: Record<string, number> = {};
+  private readonly pending: Record<string, PendingInput> = {};
+  private pendingCount = 0;
+  private closeRound?: () => void;
+  private readonly roundClosed: Promise<"round">;
+
+  constructor(
+    call: string,
+    args: unknown,
+    previous: ReplayState | undefined,
+    responses: Record<string, unknown> | undefined,
+  ) {
+    const argsHash = stableHash(args ?? {});
+    if (previous !== undefined && (previous.call !== call || previous.args !== argsHash)) {
+      throw new FastMCPError(
+        "REPLAY_MISMATCH",
+        "requestState belongs to a different call (tool or arguments changed); retry the call without it.",
+      );
+    }
+    this.state = {
+      v: 1,
+      call,
+      args: argsHash,
+      answers: { ...previous?.answers },
+      hashes: { ...previous?.hashes },
+      steps: { ...previous?.steps },
+    };
+    // Accept responses only for keys this server asked for in an earlier round.
+    for (const [key, value] of Object.entries(responses ?? {})) {
+      if (key in this.state.hashes && !(key in this.state.answers)) this.state.answers[key] = value;
+    }
+    this.roundClosed = new Promise((resolve) => {
+      this.closeRound = () => resolve("round");
+    });
+  }
+
+  /** Returns the stored answer for this request, or parks it for the coming round. */
+  request(method: InputMethod, params: Record<string, unknown>): Promise<unknown> {
+    const key = this.nextKey(INPUT_KINDS[method]);
+    const hash = stableHash({ method, params });
+    const known = this.state.hashes[key];
+    if (known !== undefined && known !== hash) {
+      throw new FastMCPError(
+        "REPLAY_MISMATCH",
+        `Replay mismatch at ${key}: this round asked for something different from the earlier round. ` +
+          "Code before ctx.sample runs again on every round under protocol 2026-07-28; keep it deterministic, " +
+          "or wrap non-deterministic steps in ctx.once().",
+      );
+    }
+    if (key in this.state.answers) return Promise.resolve(this.state.answers[key]);
+    this.state.hashes[key] = hash;
+    this.pending[key] = { method, params };
+    if (this.pendingCount++ === 0) setImmediate(() => this.closeRound?.());
+    return never;
+  }
+
+  /** Runs `step` once across all rounds; later rounds get the stored (JSON) result. */
+  async once<T>(step: () => T | Promise<T>): Promise<T> {
+    const key = this.nextKey("step");
+    if (key in this.state.steps) return this.state.steps[key] as T;
+    const value = await step();
+    // Stored as JSON: what a later round sees is what survives serialisation.
+    this.state.steps[key] = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    return value;
+  }
+
+  /** Races the tool function against the end of the current round. */
+  async drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
+    const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);
+    if (first !== "round") return { kind: "complete", value: first.value };
+    return { kind: "input_required", inputRequests: { ...this.pending }, state: this.state };
+  }
+
+  private nextKey(prefix: string): string {
+    const k = this.counters[prefix] ?? 0;
+    this.counters[prefix] = k + 1;
+    return `${prefix}-${k}`;
+  }
+}

@@ -1,0 +1,16 @@
+import { createHash } from "node:crypto";
+
+/** JSON with object keys sorted, so equal values hash equally whatever their key order. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+}
+
+/** A short digest (128 bits, base64url) of a value's stable JSON. */
+export function stableHash(value: unknown): string {
+  return createHash("sha256").update(stableStringify(value)).digest("base64url").slice(0, 22);
+}

@@ -1,0 +1,133 @@
+import {
+  type CallToolResult,
+  type GetPromptResult,
+  type InputRequiredResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  type RequestStateCodec,
+  Server,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { errorMessage, FastMCPError, ToolError } from "../errors.js";
+import type { ReplayState } from "../sampling/replay.js";
+import type { ProtocolEraName, ServerRuntime } from "./context.js";
+import { invokeWithContext } from "./invoke.js";
+import type { Registry } from "./registry.js";
+import { renderPrompt, promptArguments } from "./prompt-result.js";
+import { validateWith } from "./schema.js";
+import { toCallToolResult } from "./tool-result.js";
+
+export interface ServerSetup {
+  info: { name: string; version: string };
+  instructions?: string;
+  registry: Registry;
+  runtime: ServerRuntime;
+  codec: RequestStateCodec<ReplayState>;
+}
+
+/** One SDK Server for one serving unit (a connection, or one 2026-07-28 HTTP request). */
+export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
+  const { registry, runtime, codec } = setup;
+  const server = new Server(setup.info, {
+    capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+    ...(setup.instructions !== undefined && { instructions: setup.instructions }),
+    requestState: { verify: codec.verify },
+  });
+  const legacyCapabilities = () => server.getClientCapabilities();
+  const invoke = <T>(sdk: ServerContext, call: string, args: unknown, run: Parameters<typeof invokeWithContext<T>>[0]["run"]) =>
+    invokeWithContext<T>({ sdk, era, runtime, legacyCapabilities, codec, call, args, run });
+
+  server.setRequestHandler("tools/list", () => ({ tools: registry.listTools() }));
+
+  server.setRequestHandler("tools/call", async (request, sdk): Promise<CallToolResult | InputRequiredResult> => {
+    const { name } = request.params;
+    const tool = registry.tools.get(name);
+    if (tool === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const rawArgs = request.params.arguments ?? {};
+    let args: unknown = rawArgs;
+    if (tool.parameters !== undefined) {
+      const checked = await validateWith(tool.parameters, rawArgs);
+      // Spec 2025-11-25: bad arguments are a tool execution error, so the model can correct itself.
+      if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
+      args = checked.value;
+    }
+    try {
+      const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, async (ctx) => tool.execute(args, ctx));
+      if ("inputRequired" in outcome) return outcome.inputRequired;
+      return toCallToolResult(outcome.complete);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
+      return errorResult(toolErrorText(error, name, runtime.maskErrorDetails));
+    }
+  });
+
+  server.setRequestHandler("resources/list", () => ({
+    resources: [...registry.resources.values()].map(({ read: _read, ...resource }) => resource),
+  }));
+
+  server.setRequestHandler("resources/templates/list", () => ({
+    resourceTemplates: registry.templates.map(({ definition: { read: _read, ...template } }) => template),
+  }));
+
+  server.setRequestHandler("resources/read", async (request, sdk): Promise<ReadResourceResult | InputRequiredResult> => {
+    const { uri } = request.params;
+    const direct = registry.resources.get(uri);
+    const matched = direct === undefined ? registry.matchTemplate(uri) : undefined;
+    if (direct === undefined && matched === undefined) {
+      throw new ProtocolError(ProtocolErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
+    }
+    const mimeType = direct?.mimeType ?? matched?.definition.mimeType;
+    const outcome = await invoke(sdk, `resources/read:${uri}`, {}, async (ctx) =>
+      direct !== undefined ? direct.read(ctx) : matched!.definition.read(matched!.variables, ctx, uri),
+    );
+    if ("inputRequired" in outcome) return outcome.inputRequired;
+    const body = outcome.complete;
+    const contents =
+      typeof body === "string"
+        ? { uri, text: body, ...(mimeType !== undefined && { mimeType }) }
+        : { uri, blob: Buffer.from(body).toString("base64"), mimeType: mimeType ?? "application/octet-stream" };
+    return { contents: [contents] };
+  });
+
+  server.setRequestHandler("prompts/list", () => ({
+    prompts: [...registry.prompts.values()].map((prompt) => {
+      const entry: { name: string; title?: string; description?: string; arguments: ReturnType<typeof promptArguments> } = {
+        name: prompt.name,
+        arguments: promptArguments(prompt),
+      };
+      if (prompt.title !== undefined) entry.title = prompt.title;
+      if (prompt.description !== undefined) entry.description = prompt.description;
+      return entry;
+    }),
+  }));
+
+  server.setRequestHandler("prompts/get", async (request, sdk): Promise<GetPromptResult | InputRequiredResult> => {
+    const { name } = request.params;
+    const prompt = registry.prompts.get(name);
+    if (prompt === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+    const rawArgs = request.params.arguments ?? {};
+    let args: unknown = rawArgs;
+    if (prompt.parameters !== undefined) {
+      const checked = await validateWith(prompt.parameters, rawArgs);
+      if (!checked.ok) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid arguments for prompt '${name}': ${checked.message}`);
+      }
+      args = checked.value;
+    }
+    const outcome = await invoke(sdk, `prompts/get:${name}`, rawArgs, async (ctx) => prompt.render(args, ctx));
+    if ("inputRequired" in outcome) return outcome.inputRequired;
+    return renderPrompt(prompt, outcome.complete);
+  });
+
+  return server;
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+function toolErrorText(error: unknown, tool: string, mask: boolean): string {
+  if (ToolError.isInstance(error) || FastMCPError.isInstance(error) || !mask) return errorMessage(error);
+  return `Error calling tool '${tool}'`;
+}

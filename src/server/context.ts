@@ -1,0 +1,183 @@
+import {
+  type ClientCapabilities,
+  type ElicitRequestFormParams,
+  type ElicitResult,
+  type ListRootsResult,
+  type LoggingLevel,
+  SdkError,
+  SdkErrorCode,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { abortReason, linkSignals, raceAbort } from "../abort.js";
+import { FastMCPError } from "../errors.js";
+import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
+import { type AnyCreateMessageResult, runSamplingHandler, toCreateMessageResult } from "../sampling/handler.js";
+import type { CreateMessageOptions, SamplingHost } from "../sampling/host.js";
+import type { ReplayRun } from "../sampling/replay.js";
+import { type SampleInput, samplePlain } from "../sampling/sample.js";
+import { sampleWithTools } from "../sampling/tool-loop.js";
+import type { SampleOptions, SamplingHandler, SamplingParams, SamplingResult } from "../sampling/types.js";
+
+/** What a request's Context needs from the server that owns it. */
+export interface ServerRuntime {
+  name: string;
+  samplingHandler: SamplingHandler | undefined;
+  samplingHandlerBehavior: SamplingHandlerBehavior;
+  /** Bound on one sample when the caller gives none. */
+  sampleTimeoutMs: number;
+  maskErrorDetails: boolean;
+  /** Counts samples in flight, so tests and operators can see that nothing stays pending. */
+  pending: { samples: number };
+}
+
+export type ProtocolEraName = "legacy" | "modern";
+
+export interface ContextInit {
+  sdk: ServerContext;
+  era: ProtocolEraName;
+  runtime: ServerRuntime;
+  clientCapabilities: ClientCapabilities | undefined;
+  signal: AbortSignal;
+  replay?: ReplayRun;
+}
+
+/** Handed to every tool, resource and prompt: sampling, logging, progress and request facts. */
+export class Context implements SamplingHost {
+  constructor(private readonly init: ContextInit) {}
+
+  get requestId() {
+    return this.init.sdk.mcpReq.id;
+  }
+  /** Aborts when the client cancels the call or goes away. */
+  get signal(): AbortSignal {
+    return this.init.signal;
+  }
+  /** `legacy` for 2025-era sessions, `modern` for 2026-07-28 requests. */
+  get era(): ProtocolEraName {
+    return this.init.era;
+  }
+  get clientCapabilities(): ClientCapabilities | undefined {
+    return this.init.clientCapabilities;
+  }
+  get sessionId(): string | undefined {
+    return this.init.sdk.sessionId;
+  }
+
+  /** Asks an LLM for a completion: the client's, or the server's own handler (see `samplingHandlerBehavior`). */
+  sample(input: SampleInput, options?: SampleOptions<undefined>): Promise<SamplingResult<string>>;
+  sample<R>(input: SampleInput, options: SampleOptions<R> & { result: object }): Promise<SamplingResult<R>>;
+  sample(input: SampleInput, options: SampleOptions<unknown> = {}): Promise<SamplingResult<unknown>> {
+    if (options.tools !== undefined || options.result !== undefined || options.toolChoice !== undefined) {
+      return sampleWithTools(this, this, input, options);
+    }
+    return samplePlain(this, input, options);
+  }
+
+  /** One `sampling/createMessage` round trip; the building block of `sample` and the tool loop. */
+  async createMessage(
+    params: SamplingParams,
+    options: CreateMessageOptions = {},
+  ): Promise<{ response: AnyCreateMessageResult; via: "client" | "server" }> {
+    const { runtime } = this.init;
+    const withTools = params.tools !== undefined || params.toolChoice !== undefined;
+    const via = chooseAnswerer({
+      behavior: runtime.samplingHandlerBehavior,
+      hasServerHandler: runtime.samplingHandler !== undefined,
+      clientCapabilities: this.init.clientCapabilities,
+      needsTools: withTools,
+      era: this.init.era,
+    });
+    const replay = this.init.replay;
+    if (via === "client" && replay !== undefined) {
+      const answer = await replay.request("sampling/createMessage", params as Record<string, unknown>);
+      return { response: validateClientAnswer(answer, withTools), via };
+    }
+    const timeoutMs = options.timeoutMs ?? runtime.sampleTimeoutMs;
+    const linked = linkSignals([this.init.signal, options.signal], timeoutMs, `Sampling timed out after ${timeoutMs} ms`);
+    runtime.pending.samples++;
+    try {
+      if (via === "server") {
+        const handler = runtime.samplingHandler!;
+        const context = { requestId: this.requestId, signal: linked.signal, side: "server" as const, serverName: runtime.name };
+        return { response: await raceAbort(runSamplingHandler(handler, params, context), linked.signal), via };
+      }
+      // Related to the tools/call, so on HTTP it rides that POST's SSE stream (never the optional GET stream).
+      const response = await this.init.sdk.mcpReq.requestSampling(params, {
+        relatedRequestId: this.requestId,
+        signal: linked.signal,
+        timeout: timeoutMs + 1_000,
+      });
+      return { response, via };
+    } catch (error) {
+      if (linked.signal.aborted) throw abortReason(linked.signal);
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        throw new FastMCPError("TIMEOUT", `Sampling timed out after ${timeoutMs} ms`, { cause: error });
+      }
+      throw error;
+    } finally {
+      runtime.pending.samples--;
+      linked.dispose();
+    }
+  }
+
+  /**
+   * Runs `step` once per tool call. Under 2026-07-28 a tool is replayed on every round; its result
+   * is kept in the signed request state so the step is not repeated. On 2025 sessions it just runs.
+   */
+  once<T>(step: () => T | Promise<T>): Promise<T> {
+    const replay = this.init.replay;
+    return replay === undefined ? Promise.resolve().then(step) : replay.once(step);
+  }
+
+  /** Asks the user for input through the client (form elicitation). */
+  async elicit(params: ElicitRequestFormParams): Promise<ElicitResult> {
+    const replay = this.init.replay;
+    if (replay !== undefined) return (await replay.request("elicitation/create", { mode: "form", ...params })) as ElicitResult;
+    return this.init.sdk.mcpReq.send({ method: "elicitation/create", params }, { signal: this.signal });
+  }
+
+  /** Lists the client's roots. */
+  async listRoots(): Promise<ListRootsResult> {
+    const replay = this.init.replay;
+    if (replay !== undefined) return (await replay.request("roots/list", {})) as ListRootsResult;
+    return this.init.sdk.mcpReq.send({ method: "roots/list" }, { signal: this.signal });
+  }
+
+  /** Sends a log message to the client (filtered by the level the client asked for). */
+  async log(level: LoggingLevel, message: string, data?: unknown): Promise<void> {
+    const payload = data === undefined ? message : { message, data };
+    await this.init.sdk.mcpReq.log(level, payload, this.init.runtime.name).catch(() => undefined);
+  }
+  debug(message: string, data?: unknown) {
+    return this.log("debug", message, data);
+  }
+  info(message: string, data?: unknown) {
+    return this.log("info", message, data);
+  }
+  warning(message: string, data?: unknown) {
+    return this.log("warning", message, data);
+  }
+  error(message: string, data?: unknown) {
+    return this.log("error", message, data);
+  }
+
+  /** Reports progress when the client asked for it (sent a progress token); otherwise does nothing. */
+  async reportProgress(progress: number, total?: number, message?: string): Promise<void> {
+    const progressToken = this.init.sdk.mcpReq._meta?.progressToken;
+    if (progressToken === undefined) return;
+    const params: Record<string, unknown> = { progressToken, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    await this.init.sdk.mcpReq
+      .notify({ method: "notifications/progress", params } as Parameters<ServerContext["mcpReq"]["notify"]>[0])
+      .catch(() => undefined);
+  }
+}
+
+function validateClientAnswer(answer: unknown, withTools: boolean): AnyCreateMessageResult {
+  try {
+    return toCreateMessageResult(answer, withTools);
+  } catch (error) {
+    throw new FastMCPError("INVALID_RESULT", `The client answered sampling with an invalid result: ${(error as Error).message}`);
+  }
+}

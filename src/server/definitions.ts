@@ -1,0 +1,52 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { SamplingMessage, ToolAnnotations } from "@modelcontextprotocol/server";
+import type { Context } from "./context.js";
+
+export interface ToolDefinition<Args = any> {
+  name: string;
+  title?: string;
+  description?: string;
+  /** Any Standard Schema that also speaks Standard JSON Schema (zod 4 first). Omit for no arguments. */
+  parameters?: StandardSchemaV1<unknown, Args>;
+  annotations?: ToolAnnotations;
+  /** Run sequentially when used as a sampling tool with `toolConcurrency`. */
+  sequential?: boolean;
+  /**
+   * May return a string, a SamplingResult, content block(s), a plain object (→ structured content)
+   * or a full CallToolResult. Throw `ToolError` for a failure the client should see as such.
+   */
+  execute: (args: Args, ctx: Context) => unknown;
+}
+
+export interface ResourceDefinition {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  read: (ctx: Context) => string | Uint8Array | Promise<string | Uint8Array>;
+}
+
+export interface ResourceTemplateDefinition<Vars extends Record<string, string> = Record<string, string>> {
+  /** RFC 6570 template such as `file:///{path}`. */
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  read: (variables: Vars, ctx: Context, uri: string) => string | Uint8Array | Promise<string | Uint8Array>;
+}
+
+export interface PromptDefinition<Args = any> {
+  name: string;
+  title?: string;
+  description?: string;
+  /** An object schema whose fields are the prompt's (string) arguments. */
+  parameters?: StandardSchemaV1<unknown, Args>;
+  render: (args: Args, ctx: Context) => string | SamplingMessage[] | Promise<string | SamplingMessage[]>;
+}
+
+/** Define a tool with its argument type inferred from `parameters`. */
+export function defineTool<Args>(definition: ToolDefinition<Args>): ToolDefinition<Args> {
+  return definition;
+}

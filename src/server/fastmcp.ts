@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { createRequestStateCodec, InMemoryTransport, type Server, type Transport } from "@modelcontextprotocol/server";
+import { serveStdio, type StdioServerHandle } from "@modelcontextprotocol/server/stdio";
+import { FastMCPError } from "../errors.js";
+import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
+import { isSamplingHandler } from "../sampling/handler.js";
+import type { ReplayState } from "../sampling/replay.js";
+import type { SamplingHandler } from "../sampling/types.js";
+import { buildServer, type ServerSetup } from "./build-server.js";
+import type { ProtocolEraName, ServerRuntime } from "./context.js";
+import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
+import { Registry } from "./registry.js";
+import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
+
+export interface FastMCPOptions {
+  name: string;
+  version?: string;
+  instructions?: string;
+  /** The server's own LLM: answers when the client can't ("fallback") or always ("always"). */
+  samplingHandler?: SamplingHandler;
+  /** Default "fallback". */
+  samplingHandlerBehavior?: SamplingHandlerBehavior;
+  /** Replace unexpected error texts with a generic message (ToolError texts always pass). */
+  maskErrorDetails?: boolean;
+  /** Bound on one `ctx.sample` round trip when the tool gives no `timeoutMs`. Default 5 minutes. */
+  sampleTimeoutMs?: number;
+  /**
+   * Key (>= 32 bytes) that signs 2026-07-28 request state. Give every instance behind a load
+   * balancer the same key and any of them can serve any round. Default: random per process.
+   */
+  requestStateKey?: string | Uint8Array;
+  /** How long a signed request state stays valid. Default 600 s. */
+  requestStateTtlSeconds?: number;
+}
+
+export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
+
+const DEFAULT_SAMPLE_TIMEOUT_MS = 300_000;
+
+/** An MCP server whose tools can ask an LLM for completions with `ctx.sample`. */
+export class FastMCP {
+  readonly options: FastMCPOptions;
+  /** Samples in flight across all connections; zero when nothing is pending. */
+  readonly pending = { samples: 0 };
+  private readonly registry = new Registry();
+  private readonly setup: ServerSetup;
+  private readonly closers = new Set<() => Promise<void>>();
+  private http?: RunningHttpServer;
+
+  constructor(options: FastMCPOptions) {
+    if (typeof options?.name !== "string" || options.name.length === 0) {
+      throw new FastMCPError("CONFIG", "new FastMCP({ name }) needs a non-empty name.");
+    }
+    const behavior = options.samplingHandlerBehavior ?? "fallback";
+    if (behavior !== "fallback" && behavior !== "always") {
+      throw new FastMCPError("CONFIG", `samplingHandlerBehavior must be "fallback" or "always", got ${JSON.stringify(behavior)}.`);
+    }
+    if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
+      throw new FastMCPError("CONFIG", "samplingHandler must be a function or an object with a createMessage method.");
+    }
+    if (behavior === "always" && options.samplingHandler === undefined) {
+      throw new FastMCPError("CONFIG", 'samplingHandlerBehavior is "always" but no samplingHandler was given.');
+    }
+    this.options = options;
+    const runtime: ServerRuntime = {
+      name: options.name,
+      samplingHandler: options.samplingHandler,
+      samplingHandlerBehavior: behavior,
+      sampleTimeoutMs: options.sampleTimeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS,
+      maskErrorDetails: options.maskErrorDetails ?? false,
+      pending: this.pending,
+    };
+    const codec = createRequestStateCodec<ReplayState>({
+      key: options.requestStateKey ?? randomBytes(32),
+      ttlSeconds: options.requestStateTtlSeconds ?? 600,
+    });
+    this.setup = {
+      info: { name: options.name, version: options.version ?? "1.0.0" },
+      registry: this.registry,
+      runtime,
+      codec,
+      ...(options.instructions !== undefined && { instructions: options.instructions }),
+    };
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  tool<Args>(definition: ToolDefinition<Args>): this {
+    this.registry.addTool(definition as ToolDefinition);
+    return this;
+  }
+
+  resource(definition: ResourceDefinition): this {
+    this.registry.addResource(definition);
+    return this;
+  }
+
+  resourceTemplate<Vars extends Record<string, string>>(definition: ResourceTemplateDefinition<Vars>): this {
+    this.registry.addTemplate(definition as unknown as ResourceTemplateDefinition);
+    return this;
+  }
+
+  prompt<Args>(definition: PromptDefinition<Args>): this {
+    this.registry.addPrompt(definition as PromptDefinition);
+    return this;
+  }
+
+  /** The registered tools, e.g. to offer them to the LLM in `ctx.sample({ tools })`. */
+  get tools(): ToolDefinition[] {
+    return [...this.registry.tools.values()];
+  }
+
+  /** A fresh SDK server for one serving unit; the factory behind every transport. */
+  createServer(era: ProtocolEraName): Server {
+    return buildServer(this.setup, era);
+  }
+
+  /**
+   * Serves one connection over any SDK transport; its opening message picks the era
+   * (2025 `initialize` or 2026-07-28 requests).
+   */
+  connect(transport: Transport): StdioServerHandle {
+    const handle = serveStdio(({ era }) => this.createServer(era), { transport });
+    const close = () => handle.close();
+    this.closers.add(close);
+    return {
+      close: async () => {
+        this.closers.delete(close);
+        await handle.close();
+      },
+    };
+  }
+
+  /** A linked in-memory connection; returns the client's end. */
+  connectInMemory(): Transport {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    this.connect(serverSide);
+    return clientSide;
+  }
+
+  /** Serves stdio (default) or Streamable HTTP. HTTP resolves once listening. */
+  async run(options: RunOptions = {}): Promise<void> {
+    if (options.transport === undefined || options.transport === "stdio") {
+      const handle = serveStdio(({ era }) => this.createServer(era));
+      this.closers.add(() => handle.close());
+      return;
+    }
+    if (options.transport === "http") {
+      const { startHttpServer } = await import("./http-server.js");
+      this.http = await startHttpServer(this, options);
+      return;
+    }
+    throw new FastMCPError("CONFIG", `Unknown transport ${JSON.stringify((options as { transport: unknown }).transport)}; use "stdio" or "http".`);
+  }
+
+  /** The URL an HTTP server listens on, once `run({ transport: "http" })` resolved. */
+  get url(): string | undefined {
+    return this.http?.url;
+  }
+
+  async close(): Promise<void> {
+    const closers = [...this.closers];
+    this.closers.clear();
+    await Promise.allSettled(closers.map((close) => close()));
+    await this.http?.close();
+    this.http = undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { FastMCPError } from "../errors.js";
+
+export type JsonObjectSchema = { type: "object"; properties?: Record<string, object>; required?: string[] } & Record<
+  string,
+  unknown
+>;
+
+interface JsonSchemaConverter {
+  input?: (options: { target: string }) => Record<string, unknown>;
+}
+
+const EMPTY_OBJECT_SCHEMA: JsonObjectSchema = { type: "object", properties: {} };
+
+/** JSON Schema (draft 2020-12) of a Standard Schema's input, via the Standard JSON Schema interface. */
+export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string): JsonObjectSchema {
+  if (schema === undefined) return EMPTY_OBJECT_SCHEMA;
+  const converter = (schema["~standard"] as { jsonSchema?: JsonSchemaConverter }).jsonSchema;
+  if (typeof converter?.input !== "function") {
+    throw new FastMCPError(
+      "CONFIG",
+      `${owner}: parameters must be a Standard Schema that also implements Standard JSON Schema ` +
+        "(zod >= 4.2, arktype, or valibot via toStandardJsonSchema).",
+    );
+  }
+  const { $schema: _ignored, ...json } = converter.input({ target: "draft-2020-12" });
+  if (json.type !== "object") {
+    throw new FastMCPError("CONFIG", `${owner}: parameters must describe an object (e.g. z.object({...})).`);
+  }
+  return json as JsonObjectSchema;
+}
+
+/** Validates a value, returning the parsed value or a message that names each bad field. */
+export async function validateWith<T>(
+  schema: StandardSchemaV1<unknown, T>,
+  value: unknown,
+): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  const result = await schema["~standard"].validate(value);
+  if (result.issues === undefined) return { ok: true, value: result.value };
+  return { ok: false, message: formatIssues(result.issues) };
+}
+
+export function formatIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): string {
+  return issues
+    .map((issue) => {
+      const path = (issue.path ?? [])
+        .map((segment) => (typeof segment === "object" ? segment.key : segment))
+        .map(String)
+        .join(".");
+      return path.length > 0 ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

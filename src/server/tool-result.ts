@@ -1,0 +1,47 @@
+import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/server";
+
+const CONTENT_TYPES = new Set(["text", "image", "audio", "resource", "resource_link"]);
+
+function isContentBlock(value: unknown): value is ContentBlock {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    CONTENT_TYPES.has((value as { type?: unknown }).type as string)
+  );
+}
+
+function isSamplingResult(value: object): value is { content: unknown[]; result: unknown; via: string } {
+  return "via" in value && "history" in value && Array.isArray((value as { content?: unknown }).content);
+}
+
+function isCallToolResult(value: object): value is CallToolResult {
+  const content = (value as { content?: unknown }).content;
+  return Array.isArray(content) && content.every(isContentBlock);
+}
+
+/**
+ * What a tool may return, as a protocol result: a string, a SamplingResult, content block(s),
+ * a full CallToolResult, or a plain object (→ structured content plus its JSON as text).
+ */
+export function toCallToolResult(value: unknown): CallToolResult {
+  if (value === undefined || value === null) return { content: [] };
+  if (typeof value === "string") return { content: [{ type: "text", text: value }] };
+  if (typeof value !== "object") return { content: [{ type: "text", text: String(value) }] };
+  if (Array.isArray(value)) {
+    if (value.every(isContentBlock)) return { content: value };
+    return { content: [{ type: "text", text: JSON.stringify(value) }] };
+  }
+  if (isContentBlock(value)) return { content: [value] };
+  if (isSamplingResult(value)) {
+    const content = value.content.filter(isContentBlock);
+    if (typeof value.result === "object" && value.result !== null && !Array.isArray(value.result)) {
+      return { content, structuredContent: value.result as Record<string, unknown> };
+    }
+    return { content };
+  }
+  if (isCallToolResult(value)) return value;
+  return {
+    content: [{ type: "text", text: JSON.stringify(value) }],
+    structuredContent: value as Record<string, unknown>,
+  };
+}
