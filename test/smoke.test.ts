@@ -4,7 +4,7 @@ import { Client, FastMCP } from "../src/index.js";
 
 describe("smoke", () => {
   for (const protocol of ["2025", "2026"] as const) {
-    it(`samples in memory (${protocol})`, async () => {
+    it(`samples over http (${protocol})`, async () => {
       const server = new FastMCP({ name: "demo" });
       server.tool({
         name: "summarize",
@@ -12,7 +12,8 @@ describe("smoke", () => {
         execute: async ({ text }, ctx) => (await ctx.sample(`Summarize: ${text}`)).text,
       });
       const seen: unknown[] = [];
-      const client = new Client(server, {
+      await server.run({ transport: "http", port: 0 });
+      const client = new Client(server.url!, {
         protocol,
         samplingHandler: (messages) => {
           seen.push(messages);

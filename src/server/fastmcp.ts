@@ -10,6 +10,7 @@ import { buildServer, type ServerSetup } from "./build-server.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
 import { Registry } from "./registry.js";
+import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 
 export interface FastMCPOptions {
@@ -138,6 +139,16 @@ export class FastMCP {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     this.connect(serverSide);
     return clientSide;
+  }
+
+  /**
+   * The web-standard `(Request) => Promise<Response>` endpoint serving both eras; mount it in Hono,
+   * Next.js route handlers, Workers, or Node (`toNodeHandler` from @modelcontextprotocol/node).
+   */
+  httpHandler(options: HttpHandlerOptions = {}): McpFetchHandler {
+    const handler = createHttpHandler(this, options);
+    this.closers.add(() => handler.close());
+    return handler;
   }
 
   /** Serves stdio (default) or Streamable HTTP. HTTP resolves once listening. */

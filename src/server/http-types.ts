@@ -1,4 +1,6 @@
-export interface HttpRunOptions {
+import type { HttpHandlerOptions } from "./http-handler.js";
+
+export interface HttpRunOptions extends HttpHandlerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 8000; 0 picks a free port. */
