@@ -1,0 +1,76 @@
+/** A bare-hands Streamable HTTP client: no SDK, no GET stream — what the wire really carries. */
+export interface RawMessage {
+  jsonrpc: "2.0";
+  id?: string | number | null;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+export const MODERN = "2026-07-28";
+
+export function modernMeta(capabilities: object): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": MODERN,
+    "io.modelcontextprotocol/clientCapabilities": capabilities,
+    "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+  };
+}
+
+/** POSTs one 2026-07-28 request with the headers the revision requires. */
+export async function postModern(url: string, body: RawMessage): Promise<{ status: number; message: RawMessage }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": MODERN,
+      "mcp-method": body.method ?? "",
+      ...(typeof body.params?.name === "string" && { "mcp-name": body.params.name }),
+    },
+    body: JSON.stringify(body),
+  });
+  const messages = await readMessages(response);
+  return { status: response.status, message: messages.at(-1)! };
+}
+
+/** Reads a JSON or SSE response body into its JSON-RPC messages. */
+export async function readMessages(response: Response): Promise<RawMessage[]> {
+  const text = await response.text();
+  if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    return text.length > 0 ? [JSON.parse(text) as RawMessage] : [];
+  }
+  return parseSse(text);
+}
+
+export function parseSse(text: string): RawMessage[] {
+  const out: RawMessage[] = [];
+  for (const event of text.split(/\r?\n\r?\n/)) {
+    const data = event
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith("data:"))
+      .map((line) => line.slice(5).trimStart())
+      .join("\n");
+    if (data.length > 0) out.push(JSON.parse(data) as RawMessage);
+  }
+  return out;
+}
+
+/** Yields SSE messages as they arrive, so a test can answer a request mid-stream. */
+export async function* streamSse(response: Response): AsyncGenerator<RawMessage> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let cut = buffer.search(/\r?\n\r?\n/);
+    while (cut >= 0) {
+      const event = buffer.slice(0, cut);
+      buffer = buffer.slice(buffer.indexOf("\n", cut + 1) + 1);
+      yield* parseSse(`${event}\n\n`);
+      cut = buffer.search(/\r?\n\r?\n/);
+    }
+  }
+}
