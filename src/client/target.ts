@@ -20,6 +20,8 @@ export type ClientTarget = InMemoryServer | string | URL | StdioTarget;
 export interface TransportOptions {
   headers?: Record<string, string>;
   authToken?: string;
+  /** A fetch to use for HTTP targets (proxies, tests, in-process handlers). */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Where a stdio server's stderr goes; default "inherit". */
   stderr?: "inherit" | "pipe" | "ignore";
 }
@@ -40,7 +42,10 @@ export function createTransport(target: ClientTarget, options: TransportOptions 
   if (kind === "http") {
     const headers: Record<string, string> = { ...options.headers };
     if (options.authToken !== undefined) headers.authorization = `Bearer ${options.authToken}`;
-    return new StreamableHTTPClientTransport(new URL(String(target)), { requestInit: { headers } });
+    return new StreamableHTTPClientTransport(new URL(String(target)), {
+      requestInit: { headers },
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
+    });
   }
   const spec = typeof target === "string" ? scriptCommand(target) : (target as StdioTarget);
   if (typeof spec.command !== "string" || spec.command.length === 0) {

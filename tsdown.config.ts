@@ -1,0 +1,19 @@
+import { defineConfig } from "tsdown";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    openai: "src/handlers/openai.ts",
+    anthropic: "src/handlers/anthropic.ts",
+    "ai-sdk": "src/handlers/ai-sdk.ts",
+    "cli/main": "src/cli/main.ts",
+  },
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
+  external: [/^@modelcontextprotocol\//, "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod"],
+});
