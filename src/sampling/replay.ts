@@ -45,6 +45,7 @@ export class ReplayRun {
   private readonly counters: Record<string, number> = {};
   private readonly pending: Record<string, PendingInput> = {};
   private pendingCount = 0;
+  private readonly unsolicited = new Map<string, unknown>();
   private closeRound?: () => void;
   private readonly roundClosed: Promise<"round">;
 
@@ -69,18 +70,26 @@ export class ReplayRun {
       hashes: { ...previous?.hashes },
       steps: { ...previous?.steps },
     };
-    // Accept responses only for keys this server asked for in an earlier round.
+    // Answers for keys asked in an earlier round are taken now; others wait until this run asks
+    // for that very key (a client may answer a first round it predicted); the rest are ignored.
     for (const [key, value] of Object.entries(responses ?? {})) {
-      if (key in this.state.hashes && !(key in this.state.answers)) this.state.answers[key] = value;
+      if (key in this.state.hashes) {
+        if (!(key in this.state.answers)) this.state.answers[key] = value;
+      } else {
+        this.unsolicited.set(key, value);
+      }
     }
     this.roundClosed = new Promise((resolve) => {
       this.closeRound = () => resolve("round");
     });
   }
 
-  /** Returns the stored answer for this request, or parks it for the coming round. */
-  request(method: InputMethod, params: Record<string, unknown>): Promise<unknown> {
-    const key = this.nextKey(INPUT_KINDS[method]);
+  /**
+   * Returns the stored answer for this request, or parks it for the coming round. `key` names the
+   * request on the wire instead of the counted `${prefix}-k` (for peers that expect a given key).
+   */
+  request(method: InputMethod, params: Record<string, unknown>, key?: string): Promise<unknown> {
+    key ??= this.nextKey(INPUT_KINDS[method]);
     const hash = stableHash({ method, params });
     const known = this.state.hashes[key];
     if (known !== undefined && known !== hash) {
@@ -93,6 +102,10 @@ export class ReplayRun {
     }
     if (key in this.state.answers) return Promise.resolve(this.state.answers[key]);
     this.state.hashes[key] = hash;
+    if (this.unsolicited.has(key)) {
+      this.state.answers[key] = this.unsolicited.get(key);
+      return Promise.resolve(this.state.answers[key]);
+    }
     this.pending[key] = { method, params };
     if (this.pendingCount++ === 0) setImmediate(() => this.closeRound?.());
     return never;

@@ -11,11 +11,13 @@ import {
 } from "@modelcontextprotocol/server";
 import { errorMessage, FastMCPError, ToolError } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
+import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import { invokeWithContext } from "./invoke.js";
 import type { Registry } from "./registry.js";
 import { renderPrompt, promptArguments } from "./prompt-result.js";
 import { validateWith } from "./schema.js";
+import type { ResourceSubscriptions } from "./subscriptions.js";
 import { toCallToolResult } from "./tool-result.js";
 
 export interface ServerSetup {
@@ -24,19 +26,30 @@ export interface ServerSetup {
   registry: Registry;
   runtime: ServerRuntime;
   codec: RequestStateCodec<ReplayState>;
+  subscriptions: ResourceSubscriptions;
 }
 
 /** One SDK Server for one serving unit (a connection, or one 2026-07-28 HTTP request). */
 export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
   const { registry, runtime, codec } = setup;
   const server = new Server(setup.info, {
-    capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+    // resources/subscribe exists only in 2025-era sessions (2026-07-28 removed it).
+    capabilities: {
+      tools: {},
+      resources: era === "legacy" ? { subscribe: true } : {},
+      prompts: {},
+      logging: {},
+      completions: {},
+    },
     ...(setup.instructions !== undefined && { instructions: setup.instructions }),
     requestState: { verify: codec.verify },
   });
   const legacyCapabilities = () => server.getClientCapabilities();
   const invoke = <T>(sdk: ServerContext, call: string, args: unknown, run: Parameters<typeof invokeWithContext<T>>[0]["run"]) =>
     invokeWithContext<T>({ sdk, era, runtime, legacyCapabilities, codec, call, args, run });
+
+  installCompletion(server, registry);
+  if (era === "legacy") setup.subscriptions.install(server);
 
   server.setRequestHandler("tools/list", () => ({ tools: registry.listTools() }));
 

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { SamplingMessage, ToolAnnotations } from "@modelcontextprotocol/server";
+import type { PromptMessage, SamplingMessage, ToolAnnotations } from "@modelcontextprotocol/server";
+import type { Completers } from "./completion.js";
 import type { Context } from "./context.js";
 
 export interface ToolDefinition<Args = any> {
@@ -35,7 +36,11 @@ export interface ResourceTemplateDefinition<Vars extends Record<string, string> 
   description?: string;
   mimeType?: string;
   read: (variables: Vars, ctx: Context, uri: string) => string | Uint8Array | Promise<string | Uint8Array>;
+  /** Suggestions for template variables, keyed by variable name (`completion/complete`). */
+  complete?: Completers;
 }
+
+export type PromptRender = string | Array<SamplingMessage | PromptMessage>;
 
 export interface PromptDefinition<Args = any> {
   name: string;
@@ -43,7 +48,10 @@ export interface PromptDefinition<Args = any> {
   description?: string;
   /** An object schema whose fields are the prompt's (string) arguments. */
   parameters?: StandardSchemaV1<unknown, Args>;
-  render: (args: Args, ctx: Context) => string | SamplingMessage[] | Promise<string | SamplingMessage[]>;
+  /** A string (one user message), or messages; prompt messages may also embed resources. */
+  render: (args: Args, ctx: Context) => PromptRender | Promise<PromptRender>;
+  /** Suggestions for arguments, keyed by argument name (`completion/complete`). */
+  complete?: Completers;
 }
 
 /** Define a tool with its argument type inferred from `parameters`. */

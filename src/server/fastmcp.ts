@@ -7,9 +7,11 @@ import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
+import { serveConnection } from "./connection-entry.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
 import { Registry } from "./registry.js";
+import { ResourceSubscriptions } from "./subscriptions.js";
 import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 
@@ -45,6 +47,7 @@ export class FastMCP {
   readonly pending = { samples: 0 };
   private readonly registry = new Registry();
   private readonly setup: ServerSetup;
+  private readonly subscriptions = new ResourceSubscriptions();
   private readonly closers = new Set<() => Promise<void>>();
   private http?: RunningHttpServer;
 
@@ -80,6 +83,7 @@ export class FastMCP {
       registry: this.registry,
       runtime,
       codec,
+      subscriptions: this.subscriptions,
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
   }
@@ -108,6 +112,11 @@ export class FastMCP {
     return this;
   }
 
+  /** Tells every 2025-era session subscribed to `uri` (`resources/subscribe`) that it changed. */
+  notifyResourceUpdated(uri: string): Promise<void> {
+    return this.subscriptions.notify(uri);
+  }
+
   /** The registered tools, e.g. to offer them to the LLM in `ctx.sample({ tools })`. */
   get tools(): ToolDefinition[] {
     return [...this.registry.tools.values()];
@@ -123,7 +132,7 @@ export class FastMCP {
    * (2025 `initialize` or 2026-07-28 requests).
    */
   connect(transport: Transport): StdioServerHandle {
-    const handle = serveStdio(({ era }) => this.createServer(era), { transport });
+    const handle = serveConnection(transport, (era) => this.createServer(era));
     const close = () => handle.close();
     this.closers.add(close);
     return {

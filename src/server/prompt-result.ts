@@ -1,5 +1,5 @@
-import type { GetPromptResult, PromptArgument, SamplingMessage } from "@modelcontextprotocol/server";
-import type { PromptDefinition } from "./definitions.js";
+import type { GetPromptResult, PromptArgument } from "@modelcontextprotocol/server";
+import type { PromptDefinition, PromptRender } from "./definitions.js";
 import { toJsonSchema } from "./schema.js";
 
 /** Prompt arguments as listed to clients, from the object schema's fields. */
@@ -16,7 +16,7 @@ export function promptArguments(prompt: PromptDefinition): PromptArgument[] {
 }
 
 /** A string renders as one user message; message lists pass through (one block per prompt message). */
-export function renderPrompt(prompt: PromptDefinition, rendered: string | SamplingMessage[]): GetPromptResult {
+export function renderPrompt(prompt: PromptDefinition, rendered: PromptRender): GetPromptResult {
   const result: GetPromptResult = {
     messages:
       typeof rendered === "string"

@@ -23,7 +23,8 @@ export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string
         "(zod >= 4.2, arktype, or valibot via toStandardJsonSchema).",
     );
   }
-  const { $schema: _ignored, ...json } = converter.input({ target: "draft-2020-12" });
+  // `$schema` stays: it tells clients the dialect (2020-12, the MCP default since 2025-11-25).
+  const json = converter.input({ target: "draft-2020-12" });
   if (json.type !== "object") {
     throw new FastMCPError("CONFIG", `${owner}: parameters must describe an object (e.g. z.object({...})).`);
   }
