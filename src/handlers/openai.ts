@@ -1,0 +1,113 @@
+/**
+ * `fastmcp-ts/openai`: a sampling handler on the OpenAI Chat Completions API, which every
+ * OpenAI-compatible server speaks (OpenAI, Ollama, vLLM, LM Studio, OpenRouter, llama.cpp…).
+ * The `openai` package is an optional peer dependency, imported only when no client is passed.
+ */
+import type OpenAI from "openai";
+import { FastMCPError } from "../errors.js";
+import { selectModel } from "../sampling/model-selection.js";
+import type {
+  CreateMessageResultWithTools,
+  RequestContext,
+  SamplingHandlerObject,
+  SamplingMessage,
+  SamplingParams,
+} from "../sampling/types.js";
+import { fromOpenAIResponse, type MaxTokensField, toOpenAIRequest } from "./openai-mapping.js";
+import { loadPeer, type ModelChoiceOptions, toProviderError } from "./shared.js";
+
+export type { ModelScores } from "../sampling/model-selection.js";
+export { selectModel } from "../sampling/model-selection.js";
+export {
+  fromOpenAIResponse,
+  type MaxTokensField,
+  toOpenAIMetadata,
+  toOpenAIRequest,
+} from "./openai-mapping.js";
+export { type ModelChoiceOptions, ProviderError, type UsageMeta } from "./shared.js";
+
+export interface OpenAISamplingHandlerOptions extends ModelChoiceOptions {
+  /**
+   * Your client (its base URL, key, `maxRetries` and `timeout` are used as you set them). Without
+   * one, a client is made on first use from `OPENAI_API_KEY` / `OPENAI_BASE_URL` with `maxRetries: 0`.
+   */
+  client?: OpenAI;
+  /** Which body field carries `maxTokens`: `max_completion_tokens` (default) or `max_tokens`. */
+  maxTokensField?: MaxTokensField;
+  /**
+   * Send `store: true`, so OpenAI keeps the completion (dashboard, evals, distillation). Default false.
+   * OpenAI accepts `metadata` only with `store` on, so this also turns `sendMetadata` on by default.
+   */
+  store?: boolean;
+  /**
+   * Send the request's `metadata` as OpenAI `metadata`, values as strings (default: the value of `store`).
+   * OpenAI answers 400 to `metadata` without `store: true`; set this alone for servers that take it without.
+   */
+  sendMetadata?: boolean;
+  /** Per-request retry count, overriding the client's own setting. */
+  maxRetries?: number;
+}
+
+export class OpenAISamplingHandler implements SamplingHandlerObject {
+  readonly options: Readonly<OpenAISamplingHandlerOptions>;
+  #client: Promise<OpenAI> | undefined;
+
+  constructor(options: OpenAISamplingHandlerOptions) {
+    if (typeof options?.defaultModel !== "string" || options.defaultModel === "") {
+      throw new FastMCPError(
+        "CONFIG",
+        'OpenAISamplingHandler needs a defaultModel, e.g. { defaultModel: "gpt-4o-mini" }',
+      );
+    }
+    this.options = { ...options };
+    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+  }
+
+  async createMessage(
+    messages: SamplingMessage[],
+    params: SamplingParams,
+    context: RequestContext,
+  ): Promise<CreateMessageResultWithTools> {
+    const model = selectModel(params.modelPreferences, this.options);
+    const body = toOpenAIRequest(messages, params, model, {
+      maxTokensField: this.options.maxTokensField ?? "max_completion_tokens",
+      store: this.options.store ?? false,
+      sendMetadata: this.options.sendMetadata ?? this.options.store ?? false,
+    });
+    const client = await this.#getClient();
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await client.chat.completions.create(body, {
+        signal: context.signal,
+        ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
+      });
+    } catch (error) {
+      throw toProviderError("OpenAI", error, context.signal);
+    }
+    return fromOpenAIResponse(completion, params, model);
+  }
+
+  #getClient(): Promise<OpenAI> {
+    this.#client ??= createDefaultClient().catch((error: unknown) => {
+      this.#client = undefined; // let a later call retry, e.g. once the env is fixed
+      throw error;
+    });
+    return this.#client;
+  }
+}
+
+async function createDefaultClient(): Promise<OpenAI> {
+  const { default: OpenAIClient } = await loadPeer(() => import("openai"), "openai", "fastmcp-ts/openai");
+  const env = typeof process === "undefined" ? {} : process.env;
+  try {
+    // maxRetries 0: a sampling call has its own deadline and cancellation; silent retries would hide both.
+    return new OpenAIClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 });
+  } catch (error) {
+    throw new FastMCPError(
+      "CONFIG",
+      `Could not create an OpenAI client: ${error instanceof Error ? error.message : String(error)}. ` +
+        "Set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) or pass { client }.",
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,211 @@
+import { abortReason } from "../abort.js";
+import { FastMCPError } from "../errors.js";
+import type { ModelScores } from "../sampling/model-selection.js";
+import type {
+  CreateMessageResultWithTools,
+  SamplingMessageContentBlock,
+  Tool,
+  ToolResultContent,
+} from "../sampling/types.js";
+
+/** Options every provider handler takes for model selection. */
+export interface ModelChoiceOptions {
+  /** The model used when no hint or priority picks another. */
+  defaultModel: string;
+  /** Names that `modelPreferences` hints may select (default `[defaultModel]`); any custom name works. */
+  models?: string[];
+  /** Per-model scores so cost/speed/intelligence priorities can choose among `models`. */
+  scores?: Record<string, ModelScores>;
+}
+
+/** A provider call failed: carries the provider's own message and HTTP status; `cause` is the SDK error. */
+export class ProviderError extends Error {
+  readonly provider: string;
+  /** HTTP status of the provider's answer, when there was one. */
+  readonly status?: number;
+  /** The provider's error type or code (e.g. `invalid_api_key`, `rate_limit_error`), when it gave one. */
+  readonly errorType?: string;
+
+  constructor(
+    provider: string,
+    message: string,
+    options: { status?: number; errorType?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ProviderError";
+    this.provider = provider;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.errorType !== undefined) this.errorType = options.errorType;
+  }
+}
+
+type Loose = Record<string, unknown>;
+
+function asRecord(value: unknown): Loose | undefined {
+  return typeof value === "object" && value !== null ? (value as Loose) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * Turns whatever a provider SDK threw into an error for the caller. A call cut short by `signal`
+ * rejects with the abort reason (so cancellations read as cancellations, not as provider failures);
+ * anything else becomes a `ProviderError` whose message names the provider, the status and the
+ * provider's own message. Our local mapping errors pass through untouched.
+ */
+export function toProviderError(provider: string, error: unknown, signal: AbortSignal): Error {
+  if (signal.aborted) return abortReason(signal);
+  if (FastMCPError.isInstance(error) || error instanceof ProviderError) return error;
+  // The AI SDK wraps exhausted retries; the last attempt holds the provider's answer.
+  const record = asRecord(error) ?? {};
+  const inner = record.lastError !== undefined && record.name === "AI_RetryError" ? record.lastError : error;
+  const details = asRecord(inner) ?? {};
+  const status =
+    typeof details.status === "number"
+      ? details.status
+      : typeof details.statusCode === "number"
+        ? details.statusCode
+        : undefined;
+  // OpenAI: error = body.error {message,type,code}; Anthropic: error = body {error:{type,message}}.
+  const body = asRecord(details.error);
+  const nested = asRecord(body?.error);
+  const providerMessage =
+    asString(details.apiMessage) ??
+    asString(nested?.message) ??
+    asString(body?.message) ??
+    (inner instanceof Error ? inner.message : String(inner));
+  // Anthropic's outer body type is the literal "error"; the useful type is the nested one.
+  const rawType =
+    asString(nested?.type) ?? asString(body?.type) ?? asString(body?.code) ?? asString(details.type);
+  const errorType = rawType === "error" ? undefined : rawType;
+  const kind = inner instanceof Error ? inner.constructor.name : "";
+  const message =
+    status !== undefined
+      ? `${provider} API error ${status}${errorType !== undefined ? ` (${errorType})` : ""}: ${providerMessage}`
+      : /timeout/i.test(kind)
+        ? `${provider} request timed out: ${providerMessage}`
+        : `${provider} request failed: ${providerMessage}`;
+  return new ProviderError(provider, message, {
+    ...(status !== undefined ? { status } : {}),
+    ...(errorType !== undefined ? { errorType } : {}),
+    cause: error,
+  });
+}
+
+/** Loads an optional peer dependency on first use, with an install hint when it is missing. */
+export async function loadPeer<T>(load: () => Promise<T>, pkg: string, entry: string): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    throw new FastMCPError(
+      "CONFIG",
+      `${entry} needs the "${pkg}" package, which could not be loaded: npm install ${pkg}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Message content as a list, whichever form it came in. */
+export function blocksOf(
+  content: SamplingMessageContentBlock | SamplingMessageContentBlock[],
+): SamplingMessageContentBlock[] {
+  return Array.isArray(content) ? content : [content];
+}
+
+/** A mapping error naming the content type and where it appeared. */
+export function unsupportedContent(provider: string, what: string, detail?: string): FastMCPError {
+  return new FastMCPError(
+    "INVALID_ARGUMENT",
+    `${provider} does not accept ${what}${detail !== undefined ? `: ${detail}` : ""}`,
+  );
+}
+
+export const IMAGE_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
+
+export function checkImageMime(provider: string, mimeType: string): void {
+  if (!(IMAGE_MIME_TYPES as readonly string[]).includes(mimeType.toLowerCase())) {
+    throw unsupportedContent(
+      provider,
+      `image content of type ${mimeType}`,
+      `use one of ${IMAGE_MIME_TYPES.join(", ")}`,
+    );
+  }
+}
+
+/** A tool-result part once embedded resources and links are reduced to what a provider can take. */
+export type ToolResultPart =
+  | { type: "text"; text: string }
+  | { type: "image"; data: string; mimeType: string }
+  | { type: "audio"; data: string; mimeType: string };
+
+/** Flattens a tool result's blocks: text resources become text, links a line of text; blobs are refused. */
+export function toolResultParts(provider: string, block: ToolResultContent): ToolResultPart[] {
+  return block.content.map((part): ToolResultPart => {
+    switch (part.type) {
+      case "text":
+        return { type: "text", text: part.text };
+      case "image":
+      case "audio":
+        return { type: part.type, data: part.data, mimeType: part.mimeType };
+      case "resource_link":
+        return { type: "text", text: `Resource link: ${part.name} <${part.uri}>` };
+      case "resource":
+        if ("text" in part.resource) return { type: "text", text: part.resource.text };
+        throw unsupportedContent(provider, "binary embedded resources in tool_result", part.resource.uri);
+      default:
+        throw unsupportedContent(provider, `${(part as { type: string }).type} content in tool_result`);
+    }
+  });
+}
+
+/** Marks a failed tool result for APIs without an error flag, unless the text already says so. */
+export function errorPrefixed(text: string): string {
+  return /^error\b/i.test(text) ? text : `Error: ${text}`;
+}
+
+/** A tool's input schema as a JSON Schema object (providers insist on `type: "object"`). */
+export function objectSchema(tool: Tool): Record<string, unknown> {
+  return { ...tool.inputSchema, type: "object" };
+}
+
+/** Maps a provider stop reason; unknown ones pass through as they are (the wire allows any string). */
+export function mapStopReason(
+  raw: string | null | undefined,
+  table: Readonly<Record<string, string>>,
+): string | undefined {
+  if (raw === null || raw === undefined || raw === "") return undefined;
+  return table[raw] ?? raw;
+}
+
+/** Token usage, the same shape for every provider handler: `_meta.usage`. */
+export interface UsageMeta {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export function usageMeta(
+  inputTokens: number | null | undefined,
+  outputTokens: number | null | undefined,
+): { _meta: { usage: UsageMeta } } | Record<string, never> {
+  const usage: UsageMeta = {};
+  if (typeof inputTokens === "number") usage.inputTokens = inputTokens;
+  if (typeof outputTokens === "number") usage.outputTokens = outputTokens;
+  return Object.keys(usage).length > 0 ? { _meta: { usage } } : {};
+}
+
+type AnswerBlock = Extract<SamplingMessageContentBlock, { type: "text" } | { type: "tool_use" }>;
+
+/**
+ * The answer's content: without tool calls, one text block (texts joined); with tool calls, a list
+ * of the blocks in order (empty texts dropped). An empty answer is an empty text block so `stopReason` (e.g. `maxTokens`) still
+ * reaches the caller instead of an opaque error.
+ */
+export function answerContent(blocks: AnswerBlock[]): CreateMessageResultWithTools["content"] {
+  if (!blocks.some((block) => block.type === "tool_use")) {
+    const text = blocks.map((block) => (block.type === "text" ? block.text : "")).join("");
+    return { type: "text", text };
+  }
+  return blocks.filter((block) => block.type !== "text" || block.text !== "");
+}
