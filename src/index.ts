@@ -1,8 +1,9 @@
 export { Client, type CallToolOptions, type ClientOptions, type ProtocolChoice, type ToolCallResult } from "./client/client.js";
 export type { ClientTarget, StdioTarget } from "./client/target.js";
+export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
 export { FastMCPError, type FastMCPErrorCode, ToolError } from "./errors.js";
 export { NO_SAMPLING, NO_SAMPLING_TOOLS, type SamplingHandlerBehavior } from "./sampling/dispatch.js";
-// export { selectModel } from "./sampling/model-selection.js";
+export { selectModel } from "./sampling/model-selection.js";
 export type {
   ContentBlock,
   CreateMessageResult,
@@ -11,6 +12,8 @@ export type {
   ModelPreferences,
   RequestContext,
   SampleOptions,
+  SampleStep,
+  SampleStepOptions,
   SamplingHandler,
   SamplingHandlerFunction,
   SamplingHandlerObject,
@@ -20,13 +23,22 @@ export type {
   SamplingResult,
   SamplingTool,
   ToolChoiceMode,
+  ToolResultContent,
+  ToolUseContent,
 } from "./sampling/types.js";
+export type { Completer, Completers } from "./server/completion.js";
 export { Context, type ProtocolEraName } from "./server/context.js";
 export {
   defineTool,
   type PromptDefinition,
+  type PromptRender,
   type ResourceDefinition,
   type ResourceTemplateDefinition,
   type ToolDefinition,
 } from "./server/definitions.js";
 export { FastMCP, type FastMCPOptions, type RunOptions } from "./server/fastmcp.js";
+export type { AuthInfo } from "@modelcontextprotocol/server";
+export type { HttpAuthOptions } from "./server/http-auth.js";
+export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.js";
+export type { HttpRunOptions } from "./server/http-types.js";
+export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";

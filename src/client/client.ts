@@ -2,6 +2,7 @@ import {
   type CallToolResult,
   type ClientCapabilities,
   type GetPromptResult,
+  LOG_LEVEL_META_KEY,
   type LoggingLevel,
   type Prompt,
   type ReadResourceResult,
@@ -9,10 +10,12 @@ import {
   type ResourceTemplateType as ResourceTemplate,
   Client as SdkClient,
   SdkError,
+  StreamableHTTPClientTransport,
   SdkErrorCode,
   type Tool,
+  type Transport,
 } from "@modelcontextprotocol/client";
-import { linkSignals } from "../abort.js";
+import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import { joinText } from "../sampling/normalize.js";
@@ -36,6 +39,10 @@ export interface ClientOptions extends TransportOptions {
   maxInputRounds?: number;
   /** Largest maxTokens the client grants a sampling request; bigger requests are capped. */
   maxTokensCap?: number;
+  /** Sampling requests larger than this many bytes of JSON are refused (-32602) before the handler runs. */
+  maxSamplingRequestBytes?: number;
+  /** Handler results larger than this many bytes of JSON are refused with an error instead of sent. */
+  maxSamplingResultBytes?: number;
   onLog?: (level: LoggingLevel, data: unknown, logger?: string) => void;
 }
 
@@ -62,6 +69,10 @@ export class Client {
   private readonly target: ClientTarget;
   private readonly options: ClientOptions;
   private connected = false;
+  private transport: Transport | undefined;
+  /** Aborts when the connection closes, so a call waiting on its own sampling handler (2026-07-28) ends too. */
+  private closed = new AbortController();
+  private logLevel?: LoggingLevel;
 
   constructor(target: ClientTarget, options: ClientOptions = {}) {
     if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
@@ -87,6 +98,8 @@ export class Client {
         handler: options.samplingHandler,
         toolsDeclared: options.samplingCapabilities?.tools === true,
         ...(options.maxTokensCap !== undefined && { maxTokensCap: options.maxTokensCap }),
+        ...(options.maxSamplingRequestBytes !== undefined && { maxRequestBytes: options.maxSamplingRequestBytes }),
+        ...(options.maxSamplingResultBytes !== undefined && { maxResultBytes: options.maxSamplingResultBytes }),
         serverName: () => this.sdk.getServerVersion()?.name,
       });
     }
@@ -103,6 +116,14 @@ export class Client {
     if (this.connected) return this;
     const transport = createTransport(this.target, this.options);
     await this.sdk.connect(transport, { timeout: this.timeout() });
+    this.transport = transport;
+    const closed = (this.closed = new AbortController());
+    const onclose = this.sdk.onclose;
+    this.sdk.onclose = () => {
+      onclose?.();
+      closed.abort(new FastMCPError("TRANSPORT", "The connection to the server closed"));
+    };
+    keepNotificationOrder(transport);
     this.connected = true;
     return this;
   }
@@ -124,15 +145,20 @@ export class Client {
   async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<ToolCallResult> {
     const client = this.ready();
     const timeoutMs = options.timeoutMs ?? this.timeout();
-    // Our own deadline covers every round of a 2026-07-28 call, not just one request.
-    const deadline = linkSignals([options.signal], timeoutMs, `Tool call '${name}' timed out after ${timeoutMs} ms`);
+    // Our own deadline covers every round of a 2026-07-28 call, not just one request. A 2025 call is one
+    // request, so the SDK's timeout is the deadline there (an AbortController per call costs µs and GC).
+    const deadline =
+      client.getProtocolEra() === "legacy"
+        ? undefined
+        : linkSignals([options.signal, this.closed.signal], timeoutMs, `Tool call '${name}' timed out after ${timeoutMs} ms`);
+    const signal = deadline?.signal ?? options.signal;
     try {
       const result = (await client.callTool(
-        { name, arguments: args },
+        { name, arguments: args, ...this.logMeta() },
         {
-          signal: deadline.signal,
-          timeout: timeoutMs + 1_000,
-          maxTotalTimeout: timeoutMs + 1_000,
+          ...(signal !== undefined && { signal }),
+          timeout: deadline === undefined ? timeoutMs : timeoutMs + 1_000,
+          maxTotalTimeout: deadline === undefined ? timeoutMs : timeoutMs + 1_000,
           ...(options.onProgress !== undefined && { onprogress: options.onProgress }),
         },
       )) as CallToolResult;
@@ -145,7 +171,7 @@ export class Client {
       if (output.isError) throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, { result: output });
       return output;
     } catch (error) {
-      if (deadline.signal.aborted && !ToolError.isInstance(error)) throw deadline.signal.reason;
+      if (signal?.aborted && !ToolError.isInstance(error)) throw signal.reason;
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
         throw new FastMCPError("TIMEOUT", `Tool call '${name}' timed out after ${timeoutMs} ms`, { cause: error });
       }
@@ -158,7 +184,7 @@ export class Client {
       }
       throw error;
     } finally {
-      deadline.dispose();
+      deadline?.dispose();
     }
   }
 
@@ -171,7 +197,8 @@ export class Client {
   }
 
   async readResource(uri: string): Promise<ReadResourceResult> {
-    return this.ready().readResource({ uri }, { timeout: this.timeout() }) as Promise<ReadResourceResult>;
+    const params = { uri, ...this.logMeta() };
+    return this.ready().readResource(params, { timeout: this.timeout() }) as Promise<ReadResourceResult>;
   }
 
   async listPrompts(): Promise<Prompt[]> {
@@ -179,16 +206,21 @@ export class Client {
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
-    return this.ready().getPrompt({ name, arguments: args }, { timeout: this.timeout() }) as Promise<GetPromptResult>;
+    const params = { name, arguments: args, ...this.logMeta() };
+    return this.ready().getPrompt(params, { timeout: this.timeout() }) as Promise<GetPromptResult>;
   }
 
+  /** The least severe log level the server should send (2025: logging/setLevel; 2026-07-28: sent on each request). */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
-    await this.ready().setLoggingLevel(level);
+    const client = this.ready();
+    this.logLevel = level;
+    if (this.era !== "modern") await client.setLoggingLevel(level);
   }
 
   async close(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
+    await endHttpSession(this.transport);
     await this.sdk.close();
   }
 
@@ -201,7 +233,40 @@ export class Client {
     return this.sdk;
   }
 
+  /**
+   * 2026-07-28 has no logging/setLevel: a request asks for log messages by carrying a level in its
+   * `_meta`, and the server sends none without it. With `onLog` we ask for all, as 2025 servers do by default.
+   */
+  private logMeta(): { _meta?: Record<string, LoggingLevel> } {
+    if (this.era !== "modern") return {};
+    const level = this.logLevel ?? (this.options.onLog !== undefined ? "debug" : undefined);
+    return level === undefined ? {} : { _meta: { [LOG_LEVEL_META_KEY]: level } };
+  }
+
   private timeout(): number {
     return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
+}
+
+/**
+ * The SDK handles a notification one microtask late but a response at once, so progress sent just
+ * before a result that arrives in the same read (stdio) found its handler already removed and was
+ * dropped. Delaying responses by one microtask restores wire order.
+ */
+function keepNotificationOrder(transport: Transport): void {
+  const deliver = transport.onmessage;
+  if (deliver === undefined) return;
+  transport.onmessage = (message, extra) => {
+    if ("id" in message && !("method" in message)) queueMicrotask(() => deliver.call(transport, message, extra));
+    else deliver.call(transport, message, extra);
+  };
+}
+
+/**
+ * A 2025-era HTTP session is ended with DELETE (spec: clients SHOULD), so the server frees it now
+ * rather than at its idle timeout. Bounded: a server that does not answer cannot hold close().
+ */
+async function endHttpSession(transport: Transport | undefined): Promise<void> {
+  if (!(transport instanceof StreamableHTTPClientTransport) || transport.sessionId === undefined) return;
+  await raceAbort(transport.terminateSession(), AbortSignal.timeout(2_000)).catch(() => undefined);
 }

@@ -1,5 +1,8 @@
 import { type Client as SdkClient, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
+import { linkSignals, raceAbort } from "../abort.js";
+import { FastMCPError } from "../errors.js";
 import { runSamplingHandler } from "../sampling/handler.js";
+import { timeoutHintOf } from "../sampling/timeout-hint.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
 
@@ -8,6 +11,10 @@ export interface SamplingBridgeOptions {
   toolsDeclared: boolean;
   /** Largest maxTokens this client grants; larger requests are capped to it. */
   maxTokensCap?: number;
+  /** Sampling requests larger than this (JSON bytes) are refused before the handler runs. */
+  maxRequestBytes?: number;
+  /** Handler results larger than this (JSON bytes) are refused instead of sent. */
+  maxResultBytes?: number;
   serverName: () => string | undefined;
 }
 
@@ -19,6 +26,15 @@ export interface SamplingBridgeOptions {
 export function installSamplingBridge(client: SdkClient, options: SamplingBridgeOptions): void {
   client.setRequestHandler("sampling/createMessage", async (request, ctx) => {
     const params = request.params as SamplingParams;
+    if (options.maxRequestBytes !== undefined) {
+      const size = jsonBytes(params);
+      if (size > options.maxRequestBytes) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Sampling request is ${size} bytes, over this client's limit of ${options.maxRequestBytes} (maxSamplingRequestBytes)`,
+        );
+      }
+    }
     if ((params.tools !== undefined || params.toolChoice !== undefined) && !options.toolsDeclared) {
       // Spec: the client MUST reject tools it did not declare; the handler never sees them.
       throw new ProtocolError(
@@ -31,11 +47,36 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
     const cap = options.maxTokensCap;
     const effective = cap !== undefined && params.maxTokens > cap ? { ...params, maxTokens: cap } : params;
     const serverName = options.serverName();
-    return runSamplingHandler(options.handler, effective, {
-      requestId: ctx.mcpReq.id,
-      signal: ctx.mcpReq.signal,
-      side: "client",
-      ...(serverName !== undefined && { serverName }),
-    });
+    // A 2026-07-28 server is not waiting while we answer, so it sends its sample's bound along.
+    // (The SDK moves a request's _meta from params to ctx.mcpReq._meta.)
+    const hint = timeoutHintOf(ctx.mcpReq._meta ?? params._meta);
+    const bounded = linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
+    try {
+      const answer = runSamplingHandler(options.handler, effective, {
+        requestId: ctx.mcpReq.id,
+        signal: bounded.signal,
+        side: "client",
+        ...(serverName !== undefined && { serverName }),
+      });
+      // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
+      // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled.
+      const result = await raceAbort(answer, bounded.signal);
+      if (options.maxResultBytes !== undefined) {
+        const size = jsonBytes(result);
+        if (size > options.maxResultBytes) {
+          throw new FastMCPError(
+            "INVALID_RESULT",
+            `Sampling handler result is ${size} bytes, over this client's limit of ${options.maxResultBytes} (maxSamplingResultBytes)`,
+          );
+        }
+      }
+      return result;
+    } finally {
+      bounded.dispose();
+    }
   });
+}
+
+function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
 }

@@ -11,7 +11,9 @@ import type {
 export const DEFAULT_MAX_TOKENS = 512;
 
 /** A string is one user message; in a list, strings become user messages and messages pass unchanged. */
-export function toSamplingMessages(input: string | ReadonlyArray<string | SamplingMessage>): SamplingMessage[] {
+export function toSamplingMessages(
+  input: string | ReadonlyArray<string | SamplingMessage>,
+): SamplingMessage[] {
   if (typeof input === "string") return [userText(input)];
   if (!Array.isArray(input)) {
     throw new FastMCPError(
@@ -84,6 +86,7 @@ export function contentBlocks(
 /** All text blocks joined with newlines. */
 export function joinText(blocks: ReadonlyArray<{ type: string; text?: unknown }>): string {
   const texts: string[] = [];
-  for (const block of blocks) if (block.type === "text" && typeof block.text === "string") texts.push(block.text);
+  for (const block of blocks)
+    if (block.type === "text" && typeof block.text === "string") texts.push(block.text);
   return texts.join("\n");
 }

@@ -1,14 +1,165 @@
 import { FastMCPError } from "../errors.js";
-import type { SamplingHost } from "./host.js";
-import type { SampleInput } from "./sample.js";
-import type { SampleOptions, SamplingResult } from "./types.js";
+import { createFinalResponse, FINAL_RESPONSE_NUDGE, FINAL_RESPONSE_TOOL } from "./final-response.js";
+import type { AnyCreateMessageResult } from "./handler.js";
+import { contentBlocks, joinText, toSamplingMessages } from "./normalize.js";
+import { type SampleInput, samplePlain } from "./sample.js";
+import { effectiveToolChoice, requestStep } from "./sample-step.js";
+import {
+  errorBlock,
+  executeToolCalls,
+  parseToolChoice,
+  parseToolConcurrency,
+  prepareTools,
+  type ToolLoopHost,
+  toolUses,
+} from "./sampling-tools.js";
+import type {
+  SampleOptions,
+  SamplingMessage,
+  SamplingResult,
+  ToolResultContent,
+  ToolUseContent,
+} from "./types.js";
 
-/** Placeholder until the tool loop lands (issue 5). */
+export const DEFAULT_MAX_ITERATIONS = 100;
+/** Consecutive invalid `final_response` calls tolerated before giving up (the 4th fails). */
+export const MAX_VALIDATION_RETRIES = 3;
+/** Text answers (instead of `final_response`) tolerated before giving up (the 4th fails). */
+export const MAX_TEXT_RETRIES = 3;
+
+/**
+ * `ctx.sample` with tools and/or a typed result: request, run the tools the LLM called, send
+ * their results back as ONE user turn (one tool_result per tool_use), repeat until it answers.
+ * With `result`, the answer is a `final_response` call validated against the schema; it is
+ * never "executed", so an invalid one gets exactly one error tool_result (unlike Python FastMCP,
+ * whose retry sent two results for one id — rejected by real clients and providers).
+ */
 export async function sampleWithTools(
-  _host: SamplingHost,
-  _ctx: unknown,
-  _input: SampleInput,
-  _options: SampleOptions<unknown>,
+  host: ToolLoopHost,
+  ctx: unknown,
+  input: SampleInput,
+  options: SampleOptions<unknown>,
 ): Promise<SamplingResult<unknown>> {
-  throw new FastMCPError("INVALID_ARGUMENT", "Sampling with tools is not available yet.");
+  const requested = parseToolChoice(options.toolChoice);
+  const concurrency = parseToolConcurrency(options.toolConcurrency);
+  const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  if (!Number.isInteger(maxIterations) || maxIterations <= 0) {
+    throw new FastMCPError(
+      "INVALID_ARGUMENT",
+      `maxIterations must be a positive integer, got ${maxIterations}.`,
+    );
+  }
+  const final = options.result !== undefined ? createFinalResponse(options.result) : undefined;
+  const prepared = prepareTools(options.tools, final?.tool);
+  if (final === undefined && prepared.wire.length === 0) {
+    // No tools and no typed result: toolChoice alone changes nothing (or cannot be met).
+    effectiveToolChoice(requested, false);
+    const { toolChoice: _dropped, ...plain } = options;
+    return samplePlain(host, input, plain);
+  }
+  if (final !== undefined && requested === "none") {
+    throw new FastMCPError(
+      "INVALID_ARGUMENT",
+      'toolChoice "none" cannot be combined with `result` (it needs a tool call).',
+    );
+  }
+  let toolChoice = final !== undefined ? (requested ?? "required") : requested;
+  const runner = {
+    host,
+    ctx,
+    byName: prepared.byName,
+    maskErrorDetails: options.maskErrorDetails ?? false,
+    concurrency,
+  };
+  let messages = toSamplingMessages(input);
+  let textRetries = 0;
+  let validationFailures = 0;
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    const { response, via } = await requestStep(host, messages, prepared.wire, toolChoice, options);
+    const assistant: SamplingMessage = { role: "assistant", content: response.content };
+    const calls = toolUses(contentBlocks(response.content));
+    if (calls.length === 0) {
+      if (final === undefined) return textResult(response, [...messages, assistant], via);
+      if (++textRetries > MAX_TEXT_RETRIES) {
+        throw new FastMCPError(
+          "VALIDATION_FAILED",
+          `Expected a typed result, but the LLM answered with text instead of calling the \`${FINAL_RESPONSE_TOOL}\` ` +
+            `tool (${textRetries} attempts).`,
+        );
+      }
+      validationFailures = 0;
+      messages = [
+        ...messages,
+        assistant,
+        { role: "user", content: { type: "text", text: FINAL_RESPONSE_NUDGE } },
+      ];
+      continue;
+    }
+    // A valid final_response ends the loop; other tools called in the same turn are not run.
+    const rejected = new Map<ToolUseContent, ToolResultContent>();
+    if (final !== undefined) {
+      let lastError = "";
+      for (const call of calls) {
+        if (call.name !== FINAL_RESPONSE_TOOL) continue;
+        const parsed = await final.parse(call.input);
+        if (parsed.ok) return typedResult(parsed.value, response, [...messages, assistant], via);
+        lastError = parsed.message;
+        rejected.set(
+          call,
+          errorBlock(call.id, `Validation error: ${parsed.message}. Please try again with valid data.`),
+        );
+      }
+      if (rejected.size === 0) validationFailures = 0;
+      else if (++validationFailures > MAX_VALIDATION_RETRIES) {
+        throw new FastMCPError(
+          "VALIDATION_FAILED",
+          `The LLM's ${FINAL_RESPONSE_TOOL} failed validation ${validationFailures} consecutive times: ${lastError}`,
+        );
+      }
+    }
+    if (iteration === maxIterations) break; // nobody would read these tools' results
+    const toRun = calls.filter((call) => !rejected.has(call));
+    const ran = await executeToolCalls(toRun, runner);
+    let next = 0;
+    const results = calls.map((call) => rejected.get(call) ?? ran[next++]!);
+    messages = [...messages, assistant, { role: "user", content: results }];
+    // "required" with plain tools forces the first call only, or the LLM could never answer.
+    if (final === undefined && toolChoice === "required") toolChoice = "auto";
+  }
+  throw new FastMCPError(
+    "ITERATIONS_EXCEEDED",
+    `Sampling did not reach a final answer within maxIterations (${maxIterations}) LLM requests.`,
+  );
+}
+
+function baseResult(response: AnyCreateMessageResult, history: SamplingMessage[], via: "client" | "server") {
+  return {
+    model: response.model,
+    history,
+    via,
+    ...(response.stopReason !== undefined && { stopReason: response.stopReason }),
+    ...(response._meta !== undefined && { meta: response._meta as Record<string, unknown> }),
+  };
+}
+
+function textResult(response: AnyCreateMessageResult, history: SamplingMessage[], via: "client" | "server") {
+  const content = contentBlocks(response.content);
+  const text = joinText(content);
+  return { ...baseResult(response, history, via), text, content, result: text };
+}
+
+/** A typed answer: `result` is the validated value, `text` its JSON (and the only content block). */
+function typedResult(
+  value: unknown,
+  response: AnyCreateMessageResult,
+  history: SamplingMessage[],
+  via: "client" | "server",
+) {
+  const text = JSON.stringify(value) ?? "null";
+  return {
+    ...baseResult(response, history, via),
+    text,
+    content: [{ type: "text" as const, text }],
+    result: value,
+  };
 }

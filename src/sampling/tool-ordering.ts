@@ -16,8 +16,11 @@ export function toolOrderingViolation(messages: readonly SamplingMessage[]): str
         return `messages[${i}]: a user message with tool_result content must contain only tool_result blocks`;
       }
       const previous = i > 0 ? asBlocks(messages[i - 1]!.content) : [];
-      const useIds = previous.filter((block) => block.type === "tool_use").map((block) => (block as { id: string }).id);
-      if (useIds.length === 0) return `messages[${i}]: tool_result blocks do not answer any tool_use in the previous message`;
+      const useIds = previous
+        .filter((block) => block.type === "tool_use")
+        .map((block) => (block as { id: string }).id);
+      if (useIds.length === 0)
+        return `messages[${i}]: tool_result blocks do not answer any tool_use in the previous message`;
       const resultIds = results.map((block) => (block as { toolUseId: string }).toolUseId);
       if (!sameIds(useIds, resultIds)) {
         return `messages[${i}]: tool_result ids [${resultIds.join(", ")}] do not match the tool_use ids [${useIds.join(", ")}] of the previous message`;
@@ -25,7 +28,8 @@ export function toolOrderingViolation(messages: readonly SamplingMessage[]): str
     }
     const uses = blocks.filter((block) => block.type === "tool_use");
     if (uses.length > 0) {
-      if (message.role !== "assistant") return `messages[${i}]: tool_use blocks must be in an assistant message`;
+      if (message.role !== "assistant")
+        return `messages[${i}]: tool_use blocks must be in an assistant message`;
       const next = messages[i + 1];
       if (next === undefined) continue; // the last turn may be an unanswered tool_use only in a result, but
       // a request ending with a tool_use has nothing to answer it: flag it below.

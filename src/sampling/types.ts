@@ -12,6 +12,7 @@ import type {
   ToolUseContent,
 } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Context } from "../server/context.js";
 
 export type {
   ContentBlock,
@@ -64,8 +65,13 @@ export type SamplingHandler = SamplingHandlerFunction | SamplingHandlerObject;
 export type IncludeContext = "none" | "thisServer" | "allServers";
 export type ToolChoiceMode = "auto" | "required" | "none";
 
-/** A tool the LLM may call during `ctx.sample`; the same shape as a server tool, so those pass as they are. */
-export interface SamplingTool<Args = any, Ctx = unknown> {
+/**
+ * A tool the LLM may call during `ctx.sample`; the same shape as a server tool, so those
+ * (`server.tools`) pass as they are. `execute` gets the validated arguments and the calling
+ * tool's Context; what it returns goes back to the LLM as a tool_result (strings as they are,
+ * anything else as JSON); a thrown `ToolError` passes its message, other errors may be masked.
+ */
+export interface SamplingTool<Args = any, Ctx = Context> {
   name: string;
   description?: string;
   parameters?: StandardSchemaV1<unknown, Args>;
@@ -87,16 +93,55 @@ export interface SampleOptions<R = unknown> {
   /** Fails the sample (and cancels the request) after this many milliseconds. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Tools the LLM may call; the loop runs them and sends their results back until it answers. */
   tools?: SamplingTool[];
+  /**
+   * "auto" (the model decides), "required" (it must call a tool) or "none". With plain tools,
+   * "required" applies to the first request only (then "auto", so the loop can end). With
+   * `result` the default is "required" on every request. Without tools, "auto" and "none" are
+   * ignored (nothing is sent) and "required" is an error.
+   */
   toolChoice?: ToolChoiceMode;
-  /** Ask for a typed, validated result (any Standard Schema with JSON Schema support, e.g. zod 4). */
+  /**
+   * Ask for a typed, validated result (any Standard Schema with JSON Schema support, e.g. zod 4):
+   * the LLM answers by calling a synthetic `final_response` tool whose input is validated.
+   */
   result?: StandardSchemaV1<unknown, R>;
-  /** Upper bound on LLM round trips in the tool loop (default 100). */
+  /**
+   * Upper bound on LLM requests in the tool loop (default 100); past it, FastMCPError
+   * ITERATIONS_EXCEEDED. Under 2026-07-28 every LLM request the client answers is one
+   * input_required round of the `tools/call`, and clients cap rounds per call: our `Client`
+   * allows `maxInputRounds` (default 10) and then fails with FastMCPError ROUNDS_EXCEEDED, so a
+   * longer loop needs a client configured for it. Tools run once per call across rounds
+   * (`ctx.once`); code before the loop in the calling tool runs again on every round.
+   */
   maxIterations?: number;
   /** `undefined`: sequential; `0`: unlimited; `n`: at most n tool calls at once. */
   toolConcurrency?: number;
-  /** Hide non-`ToolError` exception texts from the LLM in tool results. */
+  /** Hide non-`ToolError` exception texts from the LLM in tool results (default: the server's `maskErrorDetails`). */
   maskErrorDetails?: boolean;
+}
+
+/** Options of `ctx.sampleStep`: one LLM request, for loops written by hand. */
+export interface SampleStepOptions extends Omit<SampleOptions<unknown>, "result" | "maxIterations"> {
+  /** Run the tools the LLM called and append their results to `history` (default true). */
+  executeTools?: boolean;
+}
+
+/** What `ctx.sampleStep` returns. */
+export interface SampleStep {
+  /** The protocol result of the one request. */
+  response: CreateMessageResult | CreateMessageResultWithTools;
+  /** The input messages, the assistant's turn, and (when tools ran) one user turn with their results. */
+  history: SamplingMessage[];
+  /** The response holds tool_use blocks (whatever its stopReason says). */
+  isToolUse: boolean;
+  toolCalls: ToolUseContent[];
+  /** One result per tool call, in call order; empty when tools did not run. */
+  toolResults: ToolResultContent[];
+  /** All text blocks of the response, joined. */
+  text: string;
+  via: "client" | "server";
 }
 
 export interface SamplingResult<T = string> {

@@ -1,9 +1,11 @@
 import {
+  type AuthInfo,
   type ClientCapabilities,
   type ElicitRequestFormParams,
   type ElicitResult,
   type ListRootsResult,
   type LoggingLevel,
+  ProtocolError,
   SdkError,
   SdkErrorCode,
   type ServerContext,
@@ -11,12 +13,25 @@ import {
 import { abortReason, linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
-import { type AnyCreateMessageResult, runSamplingHandler, toCreateMessageResult } from "../sampling/handler.js";
+import {
+  type AnyCreateMessageResult,
+  runSamplingHandler,
+  toCreateMessageResult,
+} from "../sampling/handler.js";
 import type { CreateMessageOptions, SamplingHost } from "../sampling/host.js";
 import type { ReplayRun } from "../sampling/replay.js";
 import { type SampleInput, samplePlain } from "../sampling/sample.js";
+import { sampleStep } from "../sampling/sample-step.js";
+import { withTimeoutHint } from "../sampling/timeout-hint.js";
 import { sampleWithTools } from "../sampling/tool-loop.js";
-import type { SampleOptions, SamplingHandler, SamplingParams, SamplingResult } from "../sampling/types.js";
+import type {
+  SampleOptions,
+  SampleStep,
+  SampleStepOptions,
+  SamplingHandler,
+  SamplingParams,
+  SamplingResult,
+} from "../sampling/types.js";
 
 /** What a request's Context needs from the server that owns it. */
 export interface ServerRuntime {
@@ -62,15 +77,30 @@ export class Context implements SamplingHost {
   get sessionId(): string | undefined {
     return this.init.sdk.sessionId;
   }
+  /** The verified credentials of an authenticated HTTP request (the HTTP server's `auth` option). */
+  get auth(): AuthInfo | undefined {
+    return this.init.sdk.http?.authInfo;
+  }
 
   /** Asks an LLM for a completion: the client's, or the server's own handler (see `samplingHandlerBehavior`). */
   sample(input: SampleInput, options?: SampleOptions<undefined>): Promise<SamplingResult<string>>;
   sample<R>(input: SampleInput, options: SampleOptions<R> & { result: object }): Promise<SamplingResult<R>>;
+  sample(input: SampleInput, options?: SampleOptions<unknown>): Promise<SamplingResult<unknown>>;
   sample(input: SampleInput, options: SampleOptions<unknown> = {}): Promise<SamplingResult<unknown>> {
     if (options.tools !== undefined || options.result !== undefined || options.toolChoice !== undefined) {
-      return sampleWithTools(this, this, input, options);
+      return sampleWithTools(this, this, input, this.withMaskDefault(options));
     }
     return samplePlain(this, input, options);
+  }
+
+  /** One LLM request (and, by default, the tools it called) for loops written by hand; pass the full history each time. */
+  sampleStep(input: SampleInput, options: SampleStepOptions = {}): Promise<SampleStep> {
+    return sampleStep(this, this, input, this.withMaskDefault(options));
+  }
+
+  // Sampling tools' error texts go to the LLM: masked as the server's own tool errors are, unless told.
+  private withMaskDefault<O extends { maskErrorDetails?: boolean }>(options: O): O {
+    return { ...options, maskErrorDetails: options.maskErrorDetails ?? this.init.runtime.maskErrorDetails };
   }
 
   /** One `sampling/createMessage` round trip; the building block of `sample` and the tool loop. */
@@ -89,34 +119,53 @@ export class Context implements SamplingHost {
     });
     const replay = this.init.replay;
     if (via === "client" && replay !== undefined) {
-      const answer = await replay.request("sampling/createMessage", params as Record<string, unknown>);
+      const hinted = withTimeoutHint(params, options.timeoutMs);
+      const answer = await replay.request("sampling/createMessage", hinted as Record<string, unknown>);
       return { response: validateClientAnswer(answer, withTools), via };
     }
     const timeoutMs = options.timeoutMs ?? runtime.sampleTimeoutMs;
-    const linked = linkSignals([this.init.signal, options.signal], timeoutMs, `Sampling timed out after ${timeoutMs} ms`);
+    // Hot path: a client-answered sample without its own signal needs no linked signal (on Node 20 an
+    // AbortController costs microseconds plus GC); the request's signal and the SDK's timeout do the job.
+    const linked =
+      via === "client" && options.signal === undefined
+        ? undefined
+        : linkSignals(
+            [this.init.signal, options.signal],
+            timeoutMs,
+            `Sampling timed out after ${timeoutMs} ms`,
+          );
+    const signal = linked?.signal ?? this.init.signal;
     runtime.pending.samples++;
     try {
       if (via === "server") {
         const handler = runtime.samplingHandler!;
-        const context = { requestId: this.requestId, signal: linked.signal, side: "server" as const, serverName: runtime.name };
-        return { response: await raceAbort(runSamplingHandler(handler, params, context), linked.signal), via };
+        const context = {
+          requestId: this.requestId,
+          signal,
+          side: "server" as const,
+          serverName: runtime.name,
+        };
+        return { response: await raceAbort(runSamplingHandler(handler, params, context), signal), via };
       }
       // Related to the tools/call, so on HTTP it rides that POST's SSE stream (never the optional GET stream).
       const response = await this.init.sdk.mcpReq.requestSampling(params, {
         relatedRequestId: this.requestId,
-        signal: linked.signal,
-        timeout: timeoutMs + 1_000,
+        signal,
+        timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000,
       });
       return { response, via };
     } catch (error) {
-      if (linked.signal.aborted) throw abortReason(linked.signal);
+      if (signal.aborted) throw abortReason(signal);
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
         throw new FastMCPError("TIMEOUT", `Sampling timed out after ${timeoutMs} ms`, { cause: error });
       }
+      // The client's JSON-RPC error (its handler threw or declined) is the tool's failure, not a
+      // wire error of this tools/call: left a ProtocolError, the tools/call handler would rethrow it.
+      if (error instanceof ProtocolError) throw new FastMCPError("REJECTED", error.message, { cause: error });
       throw error;
     } finally {
       runtime.pending.samples--;
-      linked.dispose();
+      linked?.dispose();
     }
   }
 
@@ -129,10 +178,19 @@ export class Context implements SamplingHost {
     return replay === undefined ? Promise.resolve().then(step) : replay.once(step);
   }
 
-  /** Asks the user for input through the client (form elicitation). */
-  async elicit(params: ElicitRequestFormParams): Promise<ElicitResult> {
+  /**
+   * Asks the user for input through the client (form elicitation). `key` names the request in a
+   * 2026-07-28 input_required round (default `elicit-k`).
+   */
+  async elicit(params: ElicitRequestFormParams, options: { key?: string } = {}): Promise<ElicitResult> {
     const replay = this.init.replay;
-    if (replay !== undefined) return (await replay.request("elicitation/create", { mode: "form", ...params })) as ElicitResult;
+    if (replay !== undefined) {
+      return (await replay.request(
+        "elicitation/create",
+        { mode: "form", ...params },
+        options.key,
+      )) as ElicitResult;
+    }
     return this.init.sdk.mcpReq.send({ method: "elicitation/create", params }, { signal: this.signal });
   }
 
@@ -169,7 +227,9 @@ export class Context implements SamplingHost {
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
     await this.init.sdk.mcpReq
-      .notify({ method: "notifications/progress", params } as Parameters<ServerContext["mcpReq"]["notify"]>[0])
+      .notify({ method: "notifications/progress", params } as Parameters<
+        ServerContext["mcpReq"]["notify"]
+      >[0])
       .catch(() => undefined);
   }
 }
@@ -178,6 +238,9 @@ function validateClientAnswer(answer: unknown, withTools: boolean): AnyCreateMes
   try {
     return toCreateMessageResult(answer, withTools);
   } catch (error) {
-    throw new FastMCPError("INVALID_RESULT", `The client answered sampling with an invalid result: ${(error as Error).message}`);
+    throw new FastMCPError(
+      "INVALID_RESULT",
+      `The client answered sampling with an invalid result: ${(error as Error).message}`,
+    );
   }
 }
