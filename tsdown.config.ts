@@ -14,6 +14,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  fixedExtension: true,
   // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
   external: [/^@modelcontextprotocol\//, "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod"],
 });

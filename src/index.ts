@@ -42,3 +42,17 @@ export type { HttpAuthOptions } from "./server/http-auth.js";
 export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.js";
 export type { HttpRunOptions } from "./server/http-types.js";
 export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
+export {
+  createHumanSamplingHandler,
+  type HumanIOOptions,
+  type HumanSamplingHandler,
+  type HumanSamplingHandlerOptions,
+  USER_REJECTED_CODE,
+  USER_REJECTED_MESSAGE,
+} from "./human/human-handler.js";
+export {
+  type ApprovalOptions,
+  type ApprovedSamplingHandler,
+  USER_REJECTED_ANSWER_MESSAGE,
+  withApproval,
+} from "./human/with-approval.js";

@@ -1,0 +1,159 @@
+import type { ToolCallResult } from "../../client/client.js";
+import { ToolError } from "../../errors.js";
+import { withApproval } from "../../human/with-approval.js";
+import { CliError, EXIT_FAILURE, EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { formatResult } from "../format.js";
+import { type LlmSpec, lazyLlm, parseLlmSpec, resolveLlm } from "../llm.js";
+import { terminal } from "../progress.js";
+import { type CliIO, connectTarget, parseProtocol, parseSeconds } from "../session.js";
+
+export const LLM_OPTION_HELP = `  --llm <spec>        who answers the server's sampling requests (default: $FASTMCP_TS_LLM or auto):
+                        openai[:<model>]     OPENAI_API_KEY and/or OPENAI_BASE_URL (any compatible server)
+                        anthropic[:<model>]  ANTHROPIC_API_KEY
+                        ollama[:<model>]     a local Ollama (OLLAMA_HOST, default 127.0.0.1:11434)
+                        human                you type the answers (in a terminal)
+                        auto                 the first of: OpenAI env, Anthropic env, Ollama, human`;
+
+export const CALL_HELP = `Usage: fastmcp-ts call <target> <tool> [<json-args> | key=value | key:=json ...] [options]
+
+Calls a tool and prints its result; the server's sampling requests are answered by --llm.
+
+  <target>   a server script (.ts/.js/.py), an http(s):// URL, or a server name from the mcpServers config
+  <tool>     the tool's name (see: fastmcp-ts list <target>)
+  arguments  one JSON object, or key=value (string) and key:=value (JSON) pairs
+
+Options:
+${LLM_OPTION_HELP}
+  --approve           show each sampling request before the LLM gets it (approve, edit, deny) and
+                      its answer before it goes back to the server
+  --json              print the full result as JSON
+  --config <file>     mcpServers config (default: ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json)
+  --protocol <p>      auto, 2025 or 2026 (default: auto for URLs, 2025 otherwise)
+  --timeout <s>       give up after this many seconds (default 300; 3600 when a person answers)
+  -h, --help          show this help
+
+Exit codes: 0 ok, 1 the tool or the call failed, 2 usage or configuration error.
+
+Examples:
+  fastmcp-ts call examples/demo-server.ts classify '{"text":"The app crashes on start"}'
+  fastmcp-ts call my-server summarize_file path=README.md sentences:=2 --llm human
+  fastmcp-ts call http://127.0.0.1:8000/mcp research question="How big is Malta?" --json
+`;
+
+/** `{"a":1}` or `a=text b:=2`. */
+export function parseToolArgs(items: string[]): Record<string, unknown> {
+  if (items.length === 1 && items[0]!.trim().startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(items[0]!);
+    } catch (error) {
+      throw usageError(`The tool arguments are not valid JSON: ${(error as Error).message}`, "call");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw usageError("The tool arguments must be a JSON object.", "call");
+    }
+    return parsed as Record<string, unknown>;
+  }
+  const args: Record<string, unknown> = {};
+  for (const item of items) {
+    const match = /^([^=:]+)(:?=)([\s\S]*)$/.exec(item);
+    if (match === null)
+      throw usageError(`Cannot read argument "${item}": use a JSON object, key=value or key:=json.`, "call");
+    const [, key, operator, value] = match as unknown as [string, string, string, string];
+    if (operator === "=") {
+      args[key] = value;
+      continue;
+    }
+    try {
+      args[key] = JSON.parse(value);
+    } catch {
+      throw usageError(`The value of ${key}:= is not valid JSON: ${value}`, "call");
+    }
+  }
+  return args;
+}
+
+export function llmSpecFrom(value: string | undefined, io: CliIO, command: string): LlmSpec {
+  const raw =
+    value ??
+    (io.env.FASTMCP_TS_LLM !== undefined && io.env.FASTMCP_TS_LLM !== "" ? io.env.FASTMCP_TS_LLM : "auto");
+  return parseLlmSpec(raw, command);
+}
+
+const wire = (result: ToolCallResult) => ({
+  content: result.content,
+  ...(result.structuredContent !== undefined && { structuredContent: result.structuredContent }),
+  isError: result.isError,
+});
+
+export async function runCall(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommand("call", args, {
+    llm: { type: "string" },
+    json: { type: "boolean" },
+    approve: { type: "boolean" },
+    config: { type: "string" },
+    protocol: { type: "string" },
+    timeout: { type: "string" },
+  });
+  if (values.help === true) {
+    io.stdout.write(CALL_HELP);
+    return EXIT_OK;
+  }
+  const [target, tool, ...rest] = positionals;
+  if (target === undefined || tool === undefined)
+    throw usageError("call needs a <target> and a <tool>.", "call");
+  const toolArgs = parseToolArgs(rest);
+  const spec = llmSpecFrom(values.llm, io, "call");
+  const protocol = parseProtocol(values.protocol, "call");
+  const approve = values.approve === true;
+  const personAnswers = approve || spec.kind === "human" || (spec.kind === "auto" && io.stdinIsTTY);
+  const timeoutMs =
+    parseSeconds(values.timeout, "--timeout", "call") ?? (personAnswers ? 3_600_000 : 300_000);
+  const style = terminal(io.stderr).style;
+  const llm = lazyLlm(
+    async () => {
+      const resolved = await resolveLlm(spec, { env: io.env, stdinIsTTY: io.stdinIsTTY });
+      // A person answering needs no second person approving.
+      return approve && !resolved.interactive
+        ? { ...resolved, handler: withApproval(resolved.handler) }
+        : resolved;
+    },
+    (resolved) => io.stderr.write(style.dim(`sampling: ${resolved.description}\n`)),
+  );
+  const { client, label } = await connectTarget(target, values.config, {
+    samplingHandler: llm.handler,
+    samplingCapabilities: { tools: true },
+    timeoutMs,
+    ...(protocol !== undefined && { protocol }),
+  });
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort(new CliError("Interrupted.", 130));
+  process.once("SIGINT", onInterrupt);
+  try {
+    const tools = await client.listTools();
+    if (!tools.some((candidate) => candidate.name === tool)) {
+      const names = tools.map((candidate) => candidate.name).join(", ") || "(no tools)";
+      throw usageError(`Unknown tool "${tool}"; ${label} offers: ${names}.`, "call");
+    }
+    const result = await client.callTool(tool, toolArgs, { signal: controller.signal, timeoutMs });
+    io.stdout.write(
+      `${values.json === true ? JSON.stringify(wire(result), null, 2) : formatResult(result)}\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    // The tool failed because no LLM could be set up: that is a configuration error (exit 2).
+    const failure = llm.failure();
+    if (failure !== undefined) throw failure;
+    if (ToolError.isInstance(error)) {
+      if (values.json === true && error.result !== undefined) {
+        io.stdout.write(`${JSON.stringify(wire(error.result as ToolCallResult), null, 2)}\n`);
+      }
+      io.stderr.write(`Tool error: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    await client.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,47 @@
+import { Client, type ClientOptions, type ProtocolChoice } from "../client/client.js";
+import { errorMessage } from "../errors.js";
+import { CliError, EXIT_FAILURE, usageError } from "./errors.js";
+import { resolveTarget } from "./targets.js";
+
+/** What every command gets from main: its streams and environment (tests run main in-process too). */
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+}
+
+export function parseProtocol(value: string | undefined, command: string): ProtocolChoice | undefined {
+  if (value === undefined) return undefined;
+  if (value === "auto" || value === "2025" || value === "2026") return value;
+  throw usageError(`--protocol must be auto, 2025 or 2026, got "${value}".`, command);
+}
+
+export function parseSeconds(value: string | undefined, name: string, command: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw usageError(`${name} must be a positive number of seconds, got "${value}".`, command);
+  return Math.round(seconds * 1000);
+}
+
+/** Resolves `<target>` (URL, script, configured name) and connects; a connection failure exits 1. */
+export async function connectTarget(
+  spec: string,
+  configFile: string | undefined,
+  options: Omit<ClientOptions, "headers">,
+): Promise<{ client: Client; label: string }> {
+  const resolved = resolveTarget(spec, configFile);
+  const client = new Client(resolved.target, {
+    name: "fastmcp-ts-cli",
+    ...options,
+    ...(resolved.headers !== undefined && { headers: resolved.headers }),
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.sdk.close().catch(() => undefined); // also stops a half-started stdio server
+    throw new CliError(`Cannot connect to ${resolved.label}: ${errorMessage(error)}`, EXIT_FAILURE);
+  }
+  return { client, label: resolved.label };
+}

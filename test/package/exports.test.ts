@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+let consumer: string;
+
+beforeAll(() => {
+  // The built package, as another project sees it: through its exports map, not its sources.
+  if (!existsSync(join(root, "dist/index.mjs"))) execFileSync("npx", ["tsdown"], { cwd: root, stdio: "ignore" });
+  consumer = mkdtempSync(join(tmpdir(), "fastmcp-consumer-"));
+  mkdirSync(join(consumer, "node_modules"));
+  symlinkSync(root, join(consumer, "node_modules/fastmcp-ts"), "dir");
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ type: "module" }));
+}, 120_000);
+afterAll(() => rmSync(consumer, { recursive: true, force: true }));
+
+const run = (code: string) =>
+  execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: consumer, encoding: "utf8" }).trim();
+
+describe("the built package", () => {
+  it("exposes the public names from its root", () => {
+    const out = run(`
+      import { FastMCP, Client, ToolError, FastMCPError, selectModel, withApproval } from "fastmcp-ts";
+      console.log([FastMCP, Client, ToolError, FastMCPError, selectModel, withApproval].map((x) => typeof x).join(","));
+    `);
+    expect(out).toBe("function,function,function,function,function,function");
+  });
+
+  it("samples end to end through the built code", () => {
+    const out = run(`
+      import { FastMCP, Client } from "fastmcp-ts";
+      const server = new FastMCP({ name: "built" });
+      server.tool({ name: "ask", execute: async (_a, ctx) => (await ctx.sample("hi")).text });
+      const client = new Client(server, { samplingHandler: () => "from the built package" });
+      await client.connect();
+      console.log((await client.callTool("ask")).text);
+      await client.close();
+    `);
+    expect(out).toBe("from the built package");
+  });
+
+  it("serves each provider handler on its own subpath", () => {
+    const out = run(`
+      const { OpenAISamplingHandler } = await import("fastmcp-ts/openai");
+      const { AnthropicSamplingHandler } = await import("fastmcp-ts/anthropic");
+      const { AISDKSamplingHandler } = await import("fastmcp-ts/ai-sdk");
+      console.log([OpenAISamplingHandler, AnthropicSamplingHandler, AISDKSamplingHandler].map((x) => typeof x).join(","));
+    `);
+    expect(out).toBe("function,function,function");
+  });
+
+  it("keeps provider SDKs out of the core entry's import graph", () => {
+    // Walk the static imports of dist/index.mjs: provider SDKs may only be reached from their subpaths.
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(file, "utf8");
+      for (const match of code.matchAll(/^(?:import|export)[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)) {
+        const specifier = match[1] ?? match[2]!;
+        if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
+        else bare.add(specifier);
+      }
+    };
+    visit(join(root, "dist/index.mjs"));
+    expect(seen.size).toBeGreaterThan(1);
+    expect([...bare].filter((name) => /^(openai|@anthropic-ai\/|ai$|@ai-sdk\/)/.test(name))).toEqual([]);
+    expect(bare.has("@modelcontextprotocol/server")).toBe(true);
+  });
+});
