@@ -10,8 +10,8 @@ import {
   type ResourceTemplateType as ResourceTemplate,
   Client as SdkClient,
   SdkError,
-  StreamableHTTPClientTransport,
   SdkErrorCode,
+  StreamableHTTPClientTransport,
   type Tool,
   type Transport,
 } from "@modelcontextprotocol/client";
@@ -117,7 +117,8 @@ export class Client {
     const transport = createTransport(this.target, this.options);
     await this.sdk.connect(transport, { timeout: this.timeout() });
     this.transport = transport;
-    const closed = (this.closed = new AbortController());
+    const closed = new AbortController();
+    this.closed = closed;
     const onclose = this.sdk.onclose;
     this.sdk.onclose = () => {
       onclose?.();

@@ -1,4 +1,4 @@
-import { type Client as SdkClient, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
+import { ProtocolError, ProtocolErrorCode, type Client as SdkClient } from "@modelcontextprotocol/client";
 import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { runSamplingHandler } from "../sampling/handler.js";
@@ -50,17 +50,22 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
     // A 2026-07-28 server is not waiting while we answer, so it sends its sample's bound along.
     // (The SDK moves a request's _meta from params to ctx.mcpReq._meta.)
     const hint = timeoutHintOf(ctx.mcpReq._meta ?? params._meta);
-    const bounded = linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
+    // Link a signal only when there is a bound to add: an AbortController per request costs µs and GC.
+    const bounded =
+      hint === undefined
+        ? undefined
+        : linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
+    const signal = bounded?.signal ?? ctx.mcpReq.signal;
     try {
       const answer = runSamplingHandler(options.handler, effective, {
         requestId: ctx.mcpReq.id,
-        signal: bounded.signal,
+        signal,
         side: "client",
         ...(serverName !== undefined && { serverName }),
       });
       // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
       // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled.
-      const result = await raceAbort(answer, bounded.signal);
+      const result = await raceAbort(answer, signal);
       if (options.maxResultBytes !== undefined) {
         const size = jsonBytes(result);
         if (size > options.maxResultBytes) {
@@ -72,7 +77,7 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
       }
       return result;
     } finally {
-      bounded.dispose();
+      bounded?.dispose();
     }
   });
 }

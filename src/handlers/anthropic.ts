@@ -77,7 +77,7 @@ export class AnthropicSamplingHandler implements SamplingHandlerObject {
         ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
       });
     } catch (error) {
-      throw toProviderError("Anthropic", error, context.signal);
+      throw toProviderError("Anthropic", error, context.signal, [client.apiKey]);
     }
     return fromAnthropicResponse(message, model);
   }

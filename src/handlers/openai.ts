@@ -82,7 +82,7 @@ export class OpenAISamplingHandler implements SamplingHandlerObject {
         ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
       });
     } catch (error) {
-      throw toProviderError("OpenAI", error, context.signal);
+      throw toProviderError("OpenAI", error, context.signal, [client.apiKey]);
     }
     return fromOpenAIResponse(completion, params, model);
   }

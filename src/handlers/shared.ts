@@ -55,7 +55,12 @@ function asString(value: unknown): string | undefined {
  * anything else becomes a `ProviderError` whose message names the provider, the status and the
  * provider's own message. Our local mapping errors pass through untouched.
  */
-export function toProviderError(provider: string, error: unknown, signal: AbortSignal): Error {
+export function toProviderError(
+  provider: string,
+  error: unknown,
+  signal: AbortSignal,
+  secrets: ReadonlyArray<string | null | undefined> = [],
+): Error {
   if (signal.aborted) return abortReason(signal);
   if (FastMCPError.isInstance(error) || error instanceof ProviderError) return error;
   // The AI SDK wraps exhausted retries; the last attempt holds the provider's answer.
@@ -87,11 +92,20 @@ export function toProviderError(provider: string, error: unknown, signal: AbortS
       : /timeout/i.test(kind)
         ? `${provider} request timed out: ${providerMessage}`
         : `${provider} request failed: ${providerMessage}`;
-  return new ProviderError(provider, message, {
+  // A provider or proxy may echo request headers back; the key must never reach a log or a client.
+  return new ProviderError(provider, redact(message, secrets), {
     ...(status !== undefined ? { status } : {}),
     ...(errorType !== undefined ? { errorType } : {}),
     cause: error,
   });
+}
+
+function redact(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (typeof secret === "string" && secret.length >= 8) out = out.split(secret).join("[redacted]");
+  }
+  return out;
 }
 
 /** Loads an optional peer dependency on first use, with an install hint when it is missing. */

@@ -1,3 +1,4 @@
+import { ModelPreferencesSchema } from "@modelcontextprotocol/core";
 import { FastMCPError } from "../errors.js";
 import type {
   ModelPreferences,
@@ -45,7 +46,17 @@ export function parseModelPreferences(value: unknown): ModelPreferences | undefi
     }
     return { hints: value.map((name) => ({ name })) };
   }
-  if (typeof value === "object") return value as ModelPreferences;
+  if (typeof value === "object") {
+    const parsed = ModelPreferencesSchema.safeParse(value);
+    if (parsed.success) return value as ModelPreferences;
+    const issue = parsed.error.issues[0];
+    const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new FastMCPError(
+      "INVALID_ARGUMENT",
+      `modelPreferences is not a valid ModelPreferences object${where}: ${issue?.message ?? "unknown problem"}. ` +
+        "Expected { hints?: [{ name }], costPriority?, speedPriority?, intelligencePriority? } (priorities 0..1).",
+    );
+  }
   throw new FastMCPError(
     "INVALID_ARGUMENT",
     "modelPreferences must be a string, a list of strings, or a ModelPreferences object.",

@@ -33,8 +33,6 @@ export type ReplayOutcome<T> =
   | { kind: "complete"; value: T }
   | { kind: "input_required"; inputRequests: Record<string, PendingInput>; state: ReplayState };
 
-const never = new Promise<never>(() => {});
-
 /**
  * One run of a tool function under replay. The k-th request of a kind is keyed `${prefix}-k`:
  * answered keys return their stored answer; unanswered ones started in the same turn of the event
@@ -108,7 +106,9 @@ export class ReplayRun {
     }
     this.pending[key] = { method, params };
     if (this.pendingCount++ === 0) setImmediate(() => this.closeRound?.());
-    return never;
+    // A fresh promise each time: a shared never-settling one would keep every abandoned run's
+    // continuation (its context, its server) reachable forever — a leak of ~30 KB per round.
+    return new Promise<never>(() => {});
   }
 
   /** Runs `step` once across all rounds; later rounds get the stored (JSON) result. */

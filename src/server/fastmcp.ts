@@ -5,6 +5,7 @@ import { FastMCPError } from "../errors.js";
 import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
+import { strictRequestStateCodec } from "../sampling/strict-state.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
@@ -74,10 +75,14 @@ export class FastMCP {
       maskErrorDetails: options.maskErrorDetails ?? false,
       pending: this.pending,
     };
-    const codec = createRequestStateCodec<ReplayState>({
-      key: options.requestStateKey ?? randomBytes(32),
-      ttlSeconds: options.requestStateTtlSeconds ?? 600,
-    });
+    const codec = strictRequestStateCodec(
+      createRequestStateCodec<ReplayState>({
+        key: options.requestStateKey ?? randomBytes(32),
+        ttlSeconds: options.requestStateTtlSeconds ?? 600,
+        // A state minted for one authenticated caller is refused when another echoes it.
+        bind: (ctx) => ctx.http?.authInfo?.clientId ?? "",
+      }),
+    );
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },
       registry: this.registry,

@@ -1,21 +1,34 @@
 import {
+  type AuthInfo,
   createMcpHandler,
   hostHeaderValidationResponse,
   isInitializeRequest,
+  isJSONRPCRequest,
   isLegacyRequest,
   type McpHttpHandler,
   originValidationResponse,
+  type RequestId,
+  readRequestBody,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { FastMCP } from "./fastmcp.js";
+import { authenticate, type HttpAuthOptions } from "./http-auth.js";
+import { HttpSessions } from "./http-sessions.js";
 
 export interface HttpHandlerOptions {
   /** Host names the `Host` header may carry (DNS-rebinding protection). Omit to accept any. */
   allowedHosts?: string[];
   /** Origin host names a browser `Origin` header may carry. Omit to accept any. */
   allowedOrigins?: string[];
-  /** Largest request body accepted, in bytes. Default 4 MiB. */
+  /** Largest request body accepted, in bytes (413 beyond it). Default 4 MiB. */
   maxRequestBodySize?: number;
+  /** Bearer token or your own verifier; 401 with a `WWW-Authenticate` challenge when it fails. */
+  auth?: HttpAuthOptions;
+  /**
+   * A 2025-era session with no request or stream in flight for this long is closed (a client that
+   * vanished without DELETE). Default 30 minutes.
+   */
+  sessionIdleTimeoutMs?: number;
   /** Called for transport-level errors (reporting only). */
   onerror?: (error: Error) => void;
 }
@@ -29,6 +42,9 @@ export interface McpFetchHandler {
 }
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+const NO_BODY = Symbol("no body");
+const PARSE_FAILED = Symbol("parse failed");
 
 /**
  * Both protocol eras on one URL: 2025-era clients get sessionful Streamable HTTP (so a tool's
@@ -37,19 +53,23 @@ const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
  */
 export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions = {}): McpFetchHandler {
   const maxRequestBodySize = options.maxRequestBodySize ?? DEFAULT_MAX_BODY;
-  const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  const sessions = new HttpSessions(options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_MS);
   const modern: McpHttpHandler = createMcpHandler(({ era }) => fastmcp.createServer(era), {
     legacy: "reject",
     maxRequestBodySize,
     ...(options.onerror !== undefined && { onerror: options.onerror }),
   });
 
-  async function openSession(request: Request, body: unknown): Promise<Response> {
+  async function openSession(
+    request: Request,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+  ): Promise<Response> {
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       maxRequestBodySize,
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        sessions.add(id, transport, authInfo?.clientId);
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -59,21 +79,28 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
     };
     await fastmcp.createServer("legacy").connect(transport);
-    return transport.handleRequest(request, { parsedBody: body });
+    return transport.handleRequest(request, {
+      parsedBody: body,
+      ...(authInfo !== undefined && { authInfo }),
+    });
   }
 
-  async function legacy(request: Request): Promise<Response> {
+  async function legacy(request: Request, body: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
-      const transport = sessions.get(sessionId);
+      const transport = sessions.get(sessionId, authInfo?.clientId);
       if (transport === undefined) return rpcError(404, -32001, "Session not found");
-      return transport.handleRequest(request);
+      const response = await transport.handleRequest(request, {
+        ...(body !== NO_BODY && { parsedBody: body }),
+        ...(authInfo !== undefined && { authInfo }),
+      });
+      return sessions.track(sessionId, request, response, requestIdsOf(body));
     }
-    if (request.method !== "POST") return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
-    const body = await readJson(request);
-    if (body === PARSE_FAILED) return rpcError(400, -32700, "Parse error: the body is not valid JSON");
-    if (!isInitializeRequest(body)) return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
-    return openSession(request, body);
+    if (request.method !== "POST")
+      return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
+    if (!isInitializeRequest(body))
+      return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
+    return openSession(request, body, authInfo);
   }
 
   return {
@@ -86,32 +113,52 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
         const rejected = originValidationResponse(request, options.allowedOrigins);
         if (rejected !== undefined) return rejected;
       }
+      const auth = await authenticate(request, options.auth, options.onerror);
+      if (auth instanceof Response) return auth;
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > maxRequestBodySize) return rpcError(413, -32600, `Request body exceeds ${maxRequestBodySize} bytes`);
-      if (request.method === "GET" || request.method === "DELETE") return legacy(request);
-      if (request.method === "POST" && (await isLegacyRequest(request.clone()))) return legacy(request);
-      return modern.fetch(request);
+      if (length > maxRequestBodySize) return tooLarge(maxRequestBodySize);
+      if (request.method === "GET" || request.method === "DELETE") return legacy(request, NO_BODY, auth);
+      if (request.method !== "POST") return rpcError(405, -32000, `Method not allowed: ${request.method}`);
+      // Read once, bounded (a chunked body has no Content-Length to check), then hand the parsed value on.
+      const body = await readBody(request, maxRequestBodySize);
+      if (body === undefined) return tooLarge(maxRequestBodySize);
+      if (body === PARSE_FAILED) return rpcError(400, -32700, "Parse error: the body is not valid JSON");
+      if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
+      return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
     },
     get sessionCount() {
       return sessions.size;
     },
     async close() {
-      const open = [...sessions.values()];
-      sessions.clear();
-      await Promise.allSettled(open.map((transport) => transport.close()));
+      await sessions.closeAll();
       await modern.close();
     },
   };
 }
 
-const PARSE_FAILED = Symbol("parse failed");
-
-async function readJson(request: Request): Promise<unknown> {
+/** The parsed JSON body; `undefined` when it exceeds the limit. */
+async function readBody(request: Request, maxBytes: number): Promise<unknown> {
+  let read: Awaited<ReturnType<typeof readRequestBody>>;
   try {
-    return await request.clone().json();
+    read = await readRequestBody(request.clone(), maxBytes);
   } catch {
     return PARSE_FAILED;
   }
+  if (read.tooLarge) return undefined;
+  try {
+    return JSON.parse(read.text);
+  } catch {
+    return PARSE_FAILED;
+  }
+}
+
+function requestIdsOf(body: unknown): RequestId[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.filter((message) => isJSONRPCRequest(message)).map((message) => message.id);
+}
+
+function tooLarge(limit: number): Response {
+  return rpcError(413, -32600, `Request body exceeds ${limit} bytes`);
 }
 
 function rpcError(status: number, code: number, message: string): Response {

@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontextprotocol/server";
-import { createHttpHandler } from "./http-handler.js";
 import type { FastMCP } from "./fastmcp.js";
+import { createHttpHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -26,7 +26,13 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (pathname !== path) {
       res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32601, message: `Not found: MCP is served at ${path}` }, id: null }));
+      res.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          error: { code: -32601, message: `Not found: MCP is served at ${path}` },
+          id: null,
+        }),
+      );
       return;
     }
     void node(req, res);
@@ -42,6 +48,9 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}${path}`,
+    get sessionCount() {
+      return handler.sessionCount;
+    },
     async close() {
       await handler.close();
       server.closeAllConnections();

@@ -11,5 +11,7 @@ export interface HttpRunOptions extends HttpHandlerOptions {
 
 export interface RunningHttpServer {
   url: string;
+  /** Open 2025-era sessions. */
+  readonly sessionCount: number;
   close(): Promise<void>;
 }

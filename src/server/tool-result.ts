@@ -1,4 +1,6 @@
+import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/server";
+import { FastMCPError } from "../errors.js";
 
 const CONTENT_TYPES = new Set(["text", "image", "audio", "resource", "resource_link"]);
 
@@ -39,9 +41,21 @@ export function toCallToolResult(value: unknown): CallToolResult {
     }
     return { content };
   }
-  if (isCallToolResult(value)) return value;
+  if (isCallToolResult(value)) return checkedCallToolResult(value);
   return {
     content: [{ type: "text", text: JSON.stringify(value) }],
     structuredContent: value as Record<string, unknown>,
   };
+}
+
+/** A full result the tool built itself is checked, so a bad field fails the tool here, not in the client. */
+function checkedCallToolResult(value: CallToolResult): CallToolResult {
+  const parsed = CallToolResultSchema.safeParse(value);
+  if (parsed.success) return value;
+  const issue = parsed.error.issues[0];
+  const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  throw new FastMCPError(
+    "INVALID_RESULT",
+    `The tool returned an invalid CallToolResult${where}: ${issue?.message ?? "unknown problem"}`,
+  );
 }
