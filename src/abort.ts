@@ -29,7 +29,12 @@ export function linkSignals(
     );
     cleanups.push(() => clearTimeout(timer));
   }
-  return { signal: controller.signal, dispose: () => cleanups.forEach((cleanup) => cleanup()) };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const cleanup of cleanups) cleanup();
+    },
+  };
 }
 
 /** Rejects as soon as `signal` aborts, so a hung promise cannot hold its caller. */

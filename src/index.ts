@@ -1,9 +1,31 @@
-export { Client, type CallToolOptions, type ClientOptions, type ProtocolChoice, type ToolCallResult } from "./client/client.js";
-export type { ClientTarget, StdioTarget } from "./client/target.js";
+export type { AuthInfo } from "@modelcontextprotocol/server";
+export {
+  type CallToolOptions,
+  Client,
+  type ClientOptions,
+  type ProtocolChoice,
+  type ToolCallResult,
+} from "./client/client.js";
 export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
+export type { ClientTarget, StdioTarget } from "./client/target.js";
 export { FastMCPError, type FastMCPErrorCode, ToolError } from "./errors.js";
+export {
+  createHumanSamplingHandler,
+  type HumanIOOptions,
+  type HumanSamplingHandler,
+  type HumanSamplingHandlerOptions,
+  USER_REJECTED_CODE,
+  USER_REJECTED_MESSAGE,
+} from "./human/human-handler.js";
+export {
+  type ApprovalOptions,
+  type ApprovedSamplingHandler,
+  USER_REJECTED_ANSWER_MESSAGE,
+  withApproval,
+} from "./human/with-approval.js";
 export { NO_SAMPLING, NO_SAMPLING_TOOLS, type SamplingHandlerBehavior } from "./sampling/dispatch.js";
 export { selectModel } from "./sampling/model-selection.js";
+export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
 export type {
   ContentBlock,
   CreateMessageResult,
@@ -37,22 +59,6 @@ export {
   type ToolDefinition,
 } from "./server/definitions.js";
 export { FastMCP, type FastMCPOptions, type RunOptions } from "./server/fastmcp.js";
-export type { AuthInfo } from "@modelcontextprotocol/server";
 export type { HttpAuthOptions } from "./server/http-auth.js";
 export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.js";
 export type { HttpRunOptions } from "./server/http-types.js";
-export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
-export {
-  createHumanSamplingHandler,
-  type HumanIOOptions,
-  type HumanSamplingHandler,
-  type HumanSamplingHandlerOptions,
-  USER_REJECTED_CODE,
-  USER_REJECTED_MESSAGE,
-} from "./human/human-handler.js";
-export {
-  type ApprovalOptions,
-  type ApprovedSamplingHandler,
-  USER_REJECTED_ANSWER_MESSAGE,
-  withApproval,
-} from "./human/with-approval.js";

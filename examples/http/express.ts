@@ -12,5 +12,7 @@ export function createApp() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  createApp().app.listen(8788, "127.0.0.1", () => process.stderr.write("Express serving MCP at http://127.0.0.1:8788/mcp\n"));
+  createApp().app.listen(8788, "127.0.0.1", () =>
+    process.stderr.write("Express serving MCP at http://127.0.0.1:8788/mcp\n"),
+  );
 }

@@ -8,7 +8,8 @@ export function buildServer(): FastMCP {
     name: "haiku",
     description: "Writes a haiku about a topic with the client's LLM",
     parameters: z.object({ topic: z.string() }),
-    execute: async ({ topic }, ctx) => (await ctx.sample(`Write a haiku about ${topic}`, { maxTokens: 60 })).text,
+    execute: async ({ topic }, ctx) =>
+      (await ctx.sample(`Write a haiku about ${topic}`, { maxTokens: 60 })).text,
   });
   return server;
 }

@@ -76,7 +76,10 @@ export class Client {
 
   constructor(target: ClientTarget, options: ClientOptions = {}) {
     if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
-      throw new FastMCPError("CONFIG", "samplingHandler must be a function or an object with a createMessage method.");
+      throw new FastMCPError(
+        "CONFIG",
+        "samplingHandler must be a function or an object with a createMessage method.",
+      );
     }
     this.target = target;
     this.options = options;
@@ -91,15 +94,23 @@ export class Client {
     const mode = protocol === "auto" ? "auto" : protocol === "2026" ? { pin: "2026-07-28" } : "legacy";
     this.sdk = new SdkClient(
       { name: options.name ?? "fastmcp-ts-client", version: options.version ?? "1.0.0" },
-      { capabilities, versionNegotiation: { mode }, inputRequired: { maxRounds: options.maxInputRounds ?? 10 } },
+      {
+        capabilities,
+        versionNegotiation: { mode },
+        inputRequired: { maxRounds: options.maxInputRounds ?? 10 },
+      },
     );
     if (options.samplingHandler !== undefined) {
       installSamplingBridge(this.sdk, {
         handler: options.samplingHandler,
         toolsDeclared: options.samplingCapabilities?.tools === true,
         ...(options.maxTokensCap !== undefined && { maxTokensCap: options.maxTokensCap }),
-        ...(options.maxSamplingRequestBytes !== undefined && { maxRequestBytes: options.maxSamplingRequestBytes }),
-        ...(options.maxSamplingResultBytes !== undefined && { maxResultBytes: options.maxSamplingResultBytes }),
+        ...(options.maxSamplingRequestBytes !== undefined && {
+          maxRequestBytes: options.maxSamplingRequestBytes,
+        }),
+        ...(options.maxSamplingResultBytes !== undefined && {
+          maxResultBytes: options.maxSamplingResultBytes,
+        }),
         serverName: () => this.sdk.getServerVersion()?.name,
       });
     }
@@ -143,7 +154,11 @@ export class Client {
   }
 
   /** Calls a tool; throws `ToolError` when the result has `isError`. Aborting cancels it on the server. */
-  async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<ToolCallResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<ToolCallResult> {
     const client = this.ready();
     const timeoutMs = options.timeoutMs ?? this.timeout();
     // Our own deadline covers every round of a 2026-07-28 call, not just one request. A 2025 call is one
@@ -151,7 +166,11 @@ export class Client {
     const deadline =
       client.getProtocolEra() === "legacy"
         ? undefined
-        : linkSignals([options.signal, this.closed.signal], timeoutMs, `Tool call '${name}' timed out after ${timeoutMs} ms`);
+        : linkSignals(
+            [options.signal, this.closed.signal],
+            timeoutMs,
+            `Tool call '${name}' timed out after ${timeoutMs} ms`,
+          );
     const signal = deadline?.signal ?? options.signal;
     try {
       const result = (await client.callTool(
@@ -168,13 +187,19 @@ export class Client {
         isError: result.isError === true,
         text: joinText(result.content ?? []),
       };
-      if (result.structuredContent != null) output.structuredContent = result.structuredContent as Record<string, unknown>;
-      if (output.isError) throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, { result: output });
+      if (result.structuredContent != null)
+        output.structuredContent = result.structuredContent as Record<string, unknown>;
+      if (output.isError)
+        throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, {
+          result: output,
+        });
       return output;
     } catch (error) {
       if (signal?.aborted && !ToolError.isInstance(error)) throw signal.reason;
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        throw new FastMCPError("TIMEOUT", `Tool call '${name}' timed out after ${timeoutMs} ms`, { cause: error });
+        throw new FastMCPError("TIMEOUT", `Tool call '${name}' timed out after ${timeoutMs} ms`, {
+          cause: error,
+        });
       }
       if (error instanceof SdkError && error.code === SdkErrorCode.InputRequiredRoundsExceeded) {
         throw new FastMCPError(
@@ -194,7 +219,8 @@ export class Client {
   }
 
   async listResourceTemplates(): Promise<ResourceTemplate[]> {
-    return (await this.ready().listResourceTemplates(undefined, { timeout: this.timeout() })).resourceTemplates;
+    return (await this.ready().listResourceTemplates(undefined, { timeout: this.timeout() }))
+      .resourceTemplates;
   }
 
   async readResource(uri: string): Promise<ReadResourceResult> {
@@ -258,7 +284,8 @@ function keepNotificationOrder(transport: Transport): void {
   const deliver = transport.onmessage;
   if (deliver === undefined) return;
   transport.onmessage = (message, extra) => {
-    if ("id" in message && !("method" in message)) queueMicrotask(() => deliver.call(transport, message, extra));
+    if ("id" in message && !("method" in message))
+      queueMicrotask(() => deliver.call(transport, message, extra));
     else deliver.call(transport, message, extra);
   };
 }

@@ -49,7 +49,10 @@ export function createTransport(target: ClientTarget, options: TransportOptions 
   }
   const spec = typeof target === "string" ? scriptCommand(target) : (target as StdioTarget);
   if (typeof spec.command !== "string" || spec.command.length === 0) {
-    throw new FastMCPError("INVALID_ARGUMENT", "A stdio target needs a command: { command, args?, env?, cwd? }.");
+    throw new FastMCPError(
+      "INVALID_ARGUMENT",
+      "A stdio target needs a command: { command, args?, env?, cwd? }.",
+    );
   }
   return new StdioClientTransport({
     command: spec.command,

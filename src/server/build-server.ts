@@ -14,8 +14,8 @@ import type { ReplayState } from "../sampling/replay.js";
 import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import { invokeWithContext } from "./invoke.js";
+import { promptArguments, renderPrompt } from "./prompt-result.js";
 import type { Registry } from "./registry.js";
-import { renderPrompt, promptArguments } from "./prompt-result.js";
 import { validateWith } from "./schema.js";
 import type { ResourceSubscriptions } from "./subscriptions.js";
 import { toCallToolResult } from "./tool-result.js";
@@ -45,35 +45,45 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
     requestState: { verify: codec.verify },
   });
   const legacyCapabilities = () => server.getClientCapabilities();
-  const invoke = <T>(sdk: ServerContext, call: string, args: unknown, run: Parameters<typeof invokeWithContext<T>>[0]["run"]) =>
-    invokeWithContext<T>({ sdk, era, runtime, legacyCapabilities, codec, call, args, run });
+  const invoke = <T>(
+    sdk: ServerContext,
+    call: string,
+    args: unknown,
+    run: Parameters<typeof invokeWithContext<T>>[0]["run"],
+  ) => invokeWithContext<T>({ sdk, era, runtime, legacyCapabilities, codec, call, args, run });
 
   installCompletion(server, registry);
   if (era === "legacy") setup.subscriptions.install(server);
 
   server.setRequestHandler("tools/list", () => ({ tools: registry.listTools() }));
 
-  server.setRequestHandler("tools/call", async (request, sdk): Promise<CallToolResult | InputRequiredResult> => {
-    const { name } = request.params;
-    const tool = registry.tools.get(name);
-    if (tool === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const rawArgs = request.params.arguments ?? {};
-    let args: unknown = rawArgs;
-    if (tool.parameters !== undefined) {
-      const checked = await validateWith(tool.parameters, rawArgs);
-      // Spec 2025-11-25: bad arguments are a tool execution error, so the model can correct itself.
-      if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
-      args = checked.value;
-    }
-    try {
-      const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, async (ctx) => tool.execute(args, ctx));
-      if ("inputRequired" in outcome) return outcome.inputRequired;
-      return toCallToolResult(outcome.complete);
-    } catch (error) {
-      if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
-      return errorResult(toolErrorText(error, name, runtime.maskErrorDetails));
-    }
-  });
+  server.setRequestHandler(
+    "tools/call",
+    async (request, sdk): Promise<CallToolResult | InputRequiredResult> => {
+      const { name } = request.params;
+      const tool = registry.tools.get(name);
+      if (tool === undefined)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      const rawArgs = request.params.arguments ?? {};
+      let args: unknown = rawArgs;
+      if (tool.parameters !== undefined) {
+        const checked = await validateWith(tool.parameters, rawArgs);
+        // Spec 2025-11-25: bad arguments are a tool execution error, so the model can correct itself.
+        if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
+        args = checked.value;
+      }
+      try {
+        const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, async (ctx) =>
+          tool.execute(args, ctx),
+        );
+        if ("inputRequired" in outcome) return outcome.inputRequired;
+        return toCallToolResult(outcome.complete);
+      } catch (error) {
+        if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
+        return errorResult(toolErrorText(error, name, runtime.maskErrorDetails));
+      }
+    },
+  );
 
   server.setRequestHandler("resources/list", () => ({
     resources: [...registry.resources.values()].map(({ read: _read, ...resource }) => resource),
@@ -83,29 +93,41 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
     resourceTemplates: registry.templates.map(({ definition: { read: _read, ...template } }) => template),
   }));
 
-  server.setRequestHandler("resources/read", async (request, sdk): Promise<ReadResourceResult | InputRequiredResult> => {
-    const { uri } = request.params;
-    const direct = registry.resources.get(uri);
-    const matched = direct === undefined ? registry.matchTemplate(uri) : undefined;
-    if (direct === undefined && matched === undefined) {
-      throw new ProtocolError(ProtocolErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
-    }
-    const mimeType = direct?.mimeType ?? matched?.definition.mimeType;
-    const outcome = await invoke(sdk, `resources/read:${uri}`, {}, async (ctx) =>
-      direct !== undefined ? direct.read(ctx) : matched!.definition.read(matched!.variables, ctx, uri),
-    );
-    if ("inputRequired" in outcome) return outcome.inputRequired;
-    const body = outcome.complete;
-    const contents =
-      typeof body === "string"
-        ? { uri, text: body, ...(mimeType !== undefined && { mimeType }) }
-        : { uri, blob: Buffer.from(body).toString("base64"), mimeType: mimeType ?? "application/octet-stream" };
-    return { contents: [contents] };
-  });
+  server.setRequestHandler(
+    "resources/read",
+    async (request, sdk): Promise<ReadResourceResult | InputRequiredResult> => {
+      const { uri } = request.params;
+      const direct = registry.resources.get(uri);
+      const matched = direct === undefined ? registry.matchTemplate(uri) : undefined;
+      if (direct === undefined && matched === undefined) {
+        throw new ProtocolError(ProtocolErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
+      }
+      const mimeType = direct?.mimeType ?? matched?.definition.mimeType;
+      const outcome = await invoke(sdk, `resources/read:${uri}`, {}, async (ctx) =>
+        direct !== undefined ? direct.read(ctx) : matched!.definition.read(matched!.variables, ctx, uri),
+      );
+      if ("inputRequired" in outcome) return outcome.inputRequired;
+      const body = outcome.complete;
+      const contents =
+        typeof body === "string"
+          ? { uri, text: body, ...(mimeType !== undefined && { mimeType }) }
+          : {
+              uri,
+              blob: Buffer.from(body).toString("base64"),
+              mimeType: mimeType ?? "application/octet-stream",
+            };
+      return { contents: [contents] };
+    },
+  );
 
   server.setRequestHandler("prompts/list", () => ({
     prompts: [...registry.prompts.values()].map((prompt) => {
-      const entry: { name: string; title?: string; description?: string; arguments: ReturnType<typeof promptArguments> } = {
+      const entry: {
+        name: string;
+        title?: string;
+        description?: string;
+        arguments: ReturnType<typeof promptArguments>;
+      } = {
         name: prompt.name,
         arguments: promptArguments(prompt),
       };
@@ -115,23 +137,32 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
     }),
   }));
 
-  server.setRequestHandler("prompts/get", async (request, sdk): Promise<GetPromptResult | InputRequiredResult> => {
-    const { name } = request.params;
-    const prompt = registry.prompts.get(name);
-    if (prompt === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-    const rawArgs = request.params.arguments ?? {};
-    let args: unknown = rawArgs;
-    if (prompt.parameters !== undefined) {
-      const checked = await validateWith(prompt.parameters, rawArgs);
-      if (!checked.ok) {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid arguments for prompt '${name}': ${checked.message}`);
+  server.setRequestHandler(
+    "prompts/get",
+    async (request, sdk): Promise<GetPromptResult | InputRequiredResult> => {
+      const { name } = request.params;
+      const prompt = registry.prompts.get(name);
+      if (prompt === undefined)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+      const rawArgs = request.params.arguments ?? {};
+      let args: unknown = rawArgs;
+      if (prompt.parameters !== undefined) {
+        const checked = await validateWith(prompt.parameters, rawArgs);
+        if (!checked.ok) {
+          throw new ProtocolError(
+            ProtocolErrorCode.InvalidParams,
+            `Invalid arguments for prompt '${name}': ${checked.message}`,
+          );
+        }
+        args = checked.value;
       }
-      args = checked.value;
-    }
-    const outcome = await invoke(sdk, `prompts/get:${name}`, rawArgs, async (ctx) => prompt.render(args, ctx));
-    if ("inputRequired" in outcome) return outcome.inputRequired;
-    return renderPrompt(prompt, outcome.complete);
-  });
+      const outcome = await invoke(sdk, `prompts/get:${name}`, rawArgs, async (ctx) =>
+        prompt.render(args, ctx),
+      );
+      if ("inputRequired" in outcome) return outcome.inputRequired;
+      return renderPrompt(prompt, outcome.complete);
+    },
+  );
 
   return server;
 }

@@ -1,5 +1,5 @@
-import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { PromptMessage, SamplingMessage, ToolAnnotations } from "@modelcontextprotocol/server";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Completers } from "./completion.js";
 import type { Context } from "./context.js";
 

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createRequestStateCodec, InMemoryTransport, type Server, type Transport } from "@modelcontextprotocol/server";
-import { serveStdio, type StdioServerHandle } from "@modelcontextprotocol/server/stdio";
+import {
+  createRequestStateCodec,
+  InMemoryTransport,
+  type Server,
+  type Transport,
+} from "@modelcontextprotocol/server";
+import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { FastMCPError } from "../errors.js";
 import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
@@ -10,11 +15,16 @@ import type { SamplingHandler } from "../sampling/types.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
-import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
-import { Registry } from "./registry.js";
-import { ResourceSubscriptions } from "./subscriptions.js";
+import type {
+  PromptDefinition,
+  ResourceDefinition,
+  ResourceTemplateDefinition,
+  ToolDefinition,
+} from "./definitions.js";
 import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
+import { Registry } from "./registry.js";
+import { ResourceSubscriptions } from "./subscriptions.js";
 
 export interface FastMCPOptions {
   name: string;
@@ -58,13 +68,22 @@ export class FastMCP {
     }
     const behavior = options.samplingHandlerBehavior ?? "fallback";
     if (behavior !== "fallback" && behavior !== "always") {
-      throw new FastMCPError("CONFIG", `samplingHandlerBehavior must be "fallback" or "always", got ${JSON.stringify(behavior)}.`);
+      throw new FastMCPError(
+        "CONFIG",
+        `samplingHandlerBehavior must be "fallback" or "always", got ${JSON.stringify(behavior)}.`,
+      );
     }
     if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
-      throw new FastMCPError("CONFIG", "samplingHandler must be a function or an object with a createMessage method.");
+      throw new FastMCPError(
+        "CONFIG",
+        "samplingHandler must be a function or an object with a createMessage method.",
+      );
     }
     if (behavior === "always" && options.samplingHandler === undefined) {
-      throw new FastMCPError("CONFIG", 'samplingHandlerBehavior is "always" but no samplingHandler was given.');
+      throw new FastMCPError(
+        "CONFIG",
+        'samplingHandlerBehavior is "always" but no samplingHandler was given.',
+      );
     }
     this.options = options;
     const runtime: ServerRuntime = {
@@ -177,7 +196,10 @@ export class FastMCP {
       this.http = await startHttpServer(this, options);
       return;
     }
-    throw new FastMCPError("CONFIG", `Unknown transport ${JSON.stringify((options as { transport: unknown }).transport)}; use "stdio" or "http".`);
+    throw new FastMCPError(
+      "CONFIG",
+      `Unknown transport ${JSON.stringify((options as { transport: unknown }).transport)}; use "stdio" or "http".`,
+    );
   }
 
   /** The URL an HTTP server listens on, once `run({ transport: "http" })` resolved. */

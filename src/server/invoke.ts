@@ -69,7 +69,9 @@ export async function invokeWithContext<T>(
       Object.entries(outcome.inputRequests).map(([key, request]) => [key, request]),
     );
     const requestState = await input.codec.mint(outcome.state, sdk);
-    return { inputRequired: inputRequired({ inputRequests, requestState } as Parameters<typeof inputRequired>[0]) };
+    return {
+      inputRequired: inputRequired({ inputRequests, requestState } as Parameters<typeof inputRequired>[0]),
+    };
   } finally {
     sdk.mcpReq.signal.removeEventListener("abort", forward);
   }

@@ -1,6 +1,11 @@
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
-import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from "./definitions.js";
+import type {
+  PromptDefinition,
+  ResourceDefinition,
+  ResourceTemplateDefinition,
+  ToolDefinition,
+} from "./definitions.js";
 import { toJsonSchema } from "./schema.js";
 
 interface RegisteredTemplate {
@@ -58,12 +63,17 @@ export class Registry {
     return this.toolList;
   }
 
-  matchTemplate(uri: string): { definition: ResourceTemplateDefinition; variables: Record<string, string> } | undefined {
+  matchTemplate(
+    uri: string,
+  ): { definition: ResourceTemplateDefinition; variables: Record<string, string> } | undefined {
     for (const { definition, template } of this.templates) {
       const match = template.match(uri);
       if (match !== null) {
         const variables = Object.fromEntries(
-          Object.entries(match).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : String(value)]),
+          Object.entries(match).map(([key, value]) => [
+            key,
+            Array.isArray(value) ? value.join(",") : String(value),
+          ]),
         );
         return { definition, variables };
       }

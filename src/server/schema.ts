@@ -1,10 +1,11 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { FastMCPError } from "../errors.js";
 
-export type JsonObjectSchema = { type: "object"; properties?: Record<string, object>; required?: string[] } & Record<
-  string,
-  unknown
->;
+export type JsonObjectSchema = {
+  type: "object";
+  properties?: Record<string, object>;
+  required?: string[];
+} & Record<string, unknown>;
 
 interface JsonSchemaConverter {
   input?: (options: { target: string }) => Record<string, unknown>;

@@ -27,7 +27,8 @@ const answer = (text: string) => ({
 function countingFetch() {
   const counter = { toolCalls: 0 };
   const fetchImpl = async (input: string | URL | Request, init?: RequestInit) => {
-    if (init?.method === "POST" && typeof init.body === "string" && init.body.includes('"tools/call"')) counter.toolCalls++;
+    if (init?.method === "POST" && typeof init.body === "string" && init.body.includes('"tools/call"'))
+      counter.toolCalls++;
     return fetch(input, init);
   };
   return { counter, fetchImpl };

@@ -23,7 +23,11 @@ describe("2025 era, raw HTTP without a GET stream", () => {
         jsonrpc: "2.0",
         id: 1,
         method: "initialize",
-        params: { protocolVersion: "2025-11-25", capabilities: { sampling: {} }, clientInfo: { name: "raw", version: "1" } },
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: { sampling: {} },
+          clientInfo: { name: "raw", version: "1" },
+        },
       }),
     });
     const session = init.headers.get("mcp-session-id")!;
@@ -40,7 +44,12 @@ describe("2025 era, raw HTTP without a GET stream", () => {
     const call = await fetch(url, {
       method: "POST",
       headers: sessionHeaders,
-      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "one", arguments: { prompt: "raw" } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "one", arguments: { prompt: "raw" } },
+      }),
     });
     expect(call.headers.get("content-type")).toContain("text/event-stream");
     const seen: string[] = [];
@@ -73,7 +82,12 @@ describe("2026-07-28, raw HTTP", () => {
       jsonrpc: "2.0",
       id,
       method: "tools/call",
-      params: { name, arguments: name === "one" ? { prompt: "x" } : {}, ...extra, _meta: modernMeta(capabilities) },
+      params: {
+        name,
+        arguments: name === "one" ? { prompt: "x" } : {},
+        ...extra,
+        _meta: modernMeta(capabilities),
+      },
     });
 
   it("answers -32021 with HTTP 400 when the client lacks sampling", async () => {
@@ -89,7 +103,12 @@ describe("2026-07-28, raw HTTP", () => {
     const second = await call(
       "one",
       { sampling: {} },
-      { requestState: state, inputResponses: { "sample-0": { role: "assistant", content: { type: "text", text: "Paris" }, model: "m" } } },
+      {
+        requestState: state,
+        inputResponses: {
+          "sample-0": { role: "assistant", content: { type: "text", text: "Paris" }, model: "m" },
+        },
+      },
       2,
     );
     expect(second.message.result?.content).toEqual([{ type: "text", text: "client|Paris" }]);
@@ -102,7 +121,11 @@ describe("2026-07-28, raw HTTP", () => {
     const state = first.message.result?.requestState as string;
     const [version, payload, signature] = state.split(".");
     const decoded = JSON.parse(Buffer.from(payload!, "base64url").toString());
-    decoded.p.answers["sample-0"] = { role: "assistant", content: { type: "text", text: "injected" }, model: "m" };
+    decoded.p.answers["sample-0"] = {
+      role: "assistant",
+      content: { type: "text", text: "injected" },
+      model: "m",
+    };
     const altered = `${version}.${Buffer.from(JSON.stringify(decoded)).toString("base64url")}.${signature}`;
     const refused = await call("one", { sampling: {} }, { requestState: altered, inputResponses: {} }, 2);
     expect(refused.message.error?.code).toBe(-32602);
@@ -122,7 +145,12 @@ describe("2026-07-28, raw HTTP", () => {
     const second = await call(
       "nondeterministic",
       { sampling: {} },
-      { requestState: state, inputResponses: { "sample-0": { role: "assistant", content: { type: "text", text: "6" }, model: "m" } } },
+      {
+        requestState: state,
+        inputResponses: {
+          "sample-0": { role: "assistant", content: { type: "text", text: "6" }, model: "m" },
+        },
+      },
       2,
     );
     expect(second.message.result?.isError).toBe(true);
@@ -137,7 +165,12 @@ describe("2026-07-28, raw HTTP", () => {
     const partial = await call(
       "parallel",
       { sampling: {} },
-      { requestState: state, inputResponses: { "sample-1": { role: "assistant", content: { type: "text", text: "B" }, model: "m" } } },
+      {
+        requestState: state,
+        inputResponses: {
+          "sample-1": { role: "assistant", content: { type: "text", text: "B" }, model: "m" },
+        },
+      },
       2,
     );
     expect(Object.keys(partial.message.result?.inputRequests as object)).toEqual(["sample-0", "sample-2"]);

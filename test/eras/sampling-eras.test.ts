@@ -20,7 +20,9 @@ describe.each(cells())("ctx.sample on $transport × $era", (cell) => {
   it("runs sequential and parallel samples with the same code in both eras", async () => {
     const { client, close } = await connect(cell, "sampling-basics", {}, { samplingHandler: echo });
     try {
-      expect((await client.callTool("sequential")).text).toBe("client: first / client: second after client: first");
+      expect((await client.callTool("sequential")).text).toBe(
+        "client: first / client: second after client: first",
+      );
       expect((await client.callTool("parallel")).text).toBe("client: a,client: b,client: c");
     } finally {
       await close();

@@ -46,7 +46,16 @@ export async function connect(
   let client: Client;
   if (cell.transport === "stdio") {
     client = new Client(
-      { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), `${FIXTURES}run-fixture.ts`, name, JSON.stringify(serverOptions)] },
+      {
+        command: process.execPath,
+        args: [
+          "--import",
+          import.meta.resolve("tsx"),
+          `${FIXTURES}run-fixture.ts`,
+          name,
+          JSON.stringify(serverOptions),
+        ],
+      },
       options,
     );
   } else {

@@ -19,7 +19,10 @@ export function modernMeta(capabilities: object): Record<string, unknown> {
 }
 
 /** POSTs one 2026-07-28 request with the headers the revision requires. */
-export async function postModern(url: string, body: RawMessage): Promise<{ status: number; message: RawMessage }> {
+export async function postModern(
+  url: string,
+  body: RawMessage,
+): Promise<{ status: number; message: RawMessage }> {
   const response = await fetch(url, {
     method: "POST",
     headers: {

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +17,8 @@ let consumer: string;
 
 beforeAll(() => {
   // The built package, as another project sees it: through its exports map, not its sources.
-  if (!existsSync(join(root, "dist/index.mjs"))) execFileSync("npx", ["tsdown"], { cwd: root, stdio: "ignore" });
+  if (!existsSync(join(root, "dist/index.mjs")))
+    execFileSync("npx", ["tsdown"], { cwd: root, stdio: "ignore" });
   consumer = mkdtempSync(join(tmpdir(), "fastmcp-consumer-"));
   mkdirSync(join(consumer, "node_modules"));
   symlinkSync(root, join(consumer, "node_modules/fastmcp-ts"), "dir");
@@ -18,7 +27,10 @@ beforeAll(() => {
 afterAll(() => rmSync(consumer, { recursive: true, force: true }));
 
 const run = (code: string) =>
-  execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: consumer, encoding: "utf8" }).trim();
+  execFileSync(process.execPath, ["--input-type=module", "-e", code], {
+    cwd: consumer,
+    encoding: "utf8",
+  }).trim();
 
 describe("the built package", () => {
   it("exposes the public names from its root", () => {

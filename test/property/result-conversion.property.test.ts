@@ -168,7 +168,6 @@ describe("tool return value → CallToolResult (toCallToolResult)", () => {
     );
   });
 
-
   // Regression: a CallToolResult-shaped return with bad fields used to be sent unchecked.
   it("a CallToolResult-shaped return with invalid fields is never sent as it is", () => {
     const nearMiss = fc.oneof(

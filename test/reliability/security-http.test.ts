@@ -227,15 +227,29 @@ describe("bearer-token and verifier auth", () => {
     const call = async (token: string, extra: Record<string, unknown>, id: number) => {
       const response = await fetch(verified.url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}`, ...modernHeaders, "mcp-name": "sample" },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          authorization: `Bearer ${token}`,
+          ...modernHeaders,
+          "mcp-name": "sample",
+        },
         body: JSON.stringify({
           jsonrpc: "2.0",
           id,
           method: "tools/call",
-          params: { name: "sample", arguments: { prompt: "x" }, ...extra, _meta: modernMeta({ sampling: {} }) },
+          params: {
+            name: "sample",
+            arguments: { prompt: "x" },
+            ...extra,
+            _meta: modernMeta({ sampling: {} }),
+          },
         }),
       });
-      return (await response.json()) as { result?: { requestState?: string; content?: unknown }; error?: { code: number } };
+      return (await response.json()) as {
+        result?: { requestState?: string; content?: unknown };
+        error?: { code: number };
+      };
     };
     const first = await call("alice-token", {}, 1);
     const requestState = first.result?.requestState;
