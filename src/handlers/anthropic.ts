@@ -14,7 +14,13 @@ import type {
   SamplingParams,
 } from "../sampling/types.js";
 import { fromAnthropicResponse, toAnthropicRequest } from "./anthropic-mapping.js";
-import { loadPeer, type ModelChoiceOptions, toProviderError } from "./shared.js";
+import {
+  lazyClient,
+  loadPeer,
+  type ModelChoiceOptions,
+  requireDefaultModel,
+  toProviderError,
+} from "./shared.js";
 
 export type { ModelScores } from "../sampling/model-selection.js";
 export { selectModel } from "../sampling/model-selection.js";
@@ -46,17 +52,12 @@ export interface AnthropicSamplingHandlerOptions extends ModelChoiceOptions {
 
 export class AnthropicSamplingHandler implements SamplingHandlerObject {
   readonly options: Readonly<AnthropicSamplingHandlerOptions>;
-  #client: Promise<Anthropic> | undefined;
+  readonly #getClient: () => Promise<Anthropic>;
 
   constructor(options: AnthropicSamplingHandlerOptions) {
-    if (typeof options?.defaultModel !== "string" || options.defaultModel === "") {
-      throw new FastMCPError(
-        "CONFIG",
-        'AnthropicSamplingHandler needs a defaultModel, e.g. { defaultModel: "claude-sonnet-5-5" }',
-      );
-    }
+    requireDefaultModel("AnthropicSamplingHandler", options, "claude-sonnet-5-5");
     this.options = { ...options };
-    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+    this.#getClient = lazyClient(options.client, createDefaultClient);
   }
 
   async createMessage(
@@ -80,14 +81,6 @@ export class AnthropicSamplingHandler implements SamplingHandlerObject {
       throw toProviderError("Anthropic", error, context.signal, [client.apiKey]);
     }
     return fromAnthropicResponse(message, model);
-  }
-
-  #getClient(): Promise<Anthropic> {
-    this.#client ??= createDefaultClient().catch((error: unknown) => {
-      this.#client = undefined; // let a later call retry, e.g. once the env is fixed
-      throw error;
-    });
-    return this.#client;
   }
 }
 

@@ -14,7 +14,13 @@ import type {
   SamplingParams,
 } from "../sampling/types.js";
 import { fromOpenAIResponse, type MaxTokensField, toOpenAIRequest } from "./openai-mapping.js";
-import { loadPeer, type ModelChoiceOptions, toProviderError } from "./shared.js";
+import {
+  lazyClient,
+  loadPeer,
+  type ModelChoiceOptions,
+  requireDefaultModel,
+  toProviderError,
+} from "./shared.js";
 
 export type { ModelScores } from "../sampling/model-selection.js";
 export { selectModel } from "../sampling/model-selection.js";
@@ -50,17 +56,12 @@ export interface OpenAISamplingHandlerOptions extends ModelChoiceOptions {
 
 export class OpenAISamplingHandler implements SamplingHandlerObject {
   readonly options: Readonly<OpenAISamplingHandlerOptions>;
-  #client: Promise<OpenAI> | undefined;
+  readonly #getClient: () => Promise<OpenAI>;
 
   constructor(options: OpenAISamplingHandlerOptions) {
-    if (typeof options?.defaultModel !== "string" || options.defaultModel === "") {
-      throw new FastMCPError(
-        "CONFIG",
-        'OpenAISamplingHandler needs a defaultModel, e.g. { defaultModel: "gpt-4o-mini" }',
-      );
-    }
+    requireDefaultModel("OpenAISamplingHandler", options, "gpt-4o-mini");
     this.options = { ...options };
-    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+    this.#getClient = lazyClient(options.client, createDefaultClient);
   }
 
   async createMessage(
@@ -85,14 +86,6 @@ export class OpenAISamplingHandler implements SamplingHandlerObject {
       throw toProviderError("OpenAI", error, context.signal, [client.apiKey]);
     }
     return fromOpenAIResponse(completion, params, model);
-  }
-
-  #getClient(): Promise<OpenAI> {
-    this.#client ??= createDefaultClient().catch((error: unknown) => {
-      this.#client = undefined; // let a later call retry, e.g. once the env is fixed
-      throw error;
-    });
-    return this.#client;
   }
 }
 

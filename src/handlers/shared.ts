@@ -223,3 +223,29 @@ export function answerContent(blocks: AnswerBlock[]): CreateMessageResultWithToo
   }
   return blocks.filter((block) => block.type !== "text" || block.text !== "");
 }
+
+/** Checks the one option every provider handler needs. */
+export function requireDefaultModel(
+  handler: string,
+  options: { defaultModel?: unknown },
+  example: string,
+): void {
+  if (typeof options?.defaultModel !== "string" || options.defaultModel === "") {
+    throw new FastMCPError("CONFIG", `${handler} needs a defaultModel, e.g. { defaultModel: "${example}" }`);
+  }
+}
+
+/**
+ * The provider client: the one the user gave, or one made on first use. A failed creation is
+ * forgotten, so a later call can succeed once the environment is fixed.
+ */
+export function lazyClient<T>(given: T | undefined, create: () => Promise<T>): () => Promise<T> {
+  let client: Promise<T> | undefined = given === undefined ? undefined : Promise.resolve(given);
+  return () => {
+    client ??= create().catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
+}
