@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   type CallToolResult,
   type ClientCapabilities,
@@ -129,6 +130,8 @@ export class Client {
     await this.sdk.connect(transport, { timeout: this.timeout() });
     this.transport = transport;
     const closed = new AbortController();
+    // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
+    setMaxListeners(0, closed.signal);
     this.closed = closed;
     const onclose = this.sdk.onclose;
     this.sdk.onclose = () => {

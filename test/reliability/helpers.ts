@@ -63,7 +63,7 @@ export async function stats(client: Client): Promise<Stats> {
 }
 
 /** Waits until the server reports no sample in flight (a cancellation reaches it a moment after the client gave up). */
-export async function settledStats(client: Client, timeoutMs = 5_000): Promise<Stats> {
+export async function settledStats(client: Client, timeoutMs = 15_000): Promise<Stats> {
   let last: Stats = { pending: -1, events: [] };
   const check = async () => {
     last = await stats(client);

@@ -1,0 +1,82 @@
+// Section 4: 2026-07-28 replay cost — round trips and requestState size for n sequential samples and n
+// parallel samples, and the server's CPU per round (process.cpuUsage in the server process, via the probe).
+import { StreamableHTTPClientTransport, Client as V2Client } from "@modelcontextprotocol/client";
+import { startChildServer } from "./lib/child-server.js";
+import { QUICK, section } from "./lib/section.js";
+import { median, round } from "./lib/stats.js";
+import { lastText, samplingAnswer } from "./servers/common.js";
+
+export interface ReplayRow {
+  tool: "sequential" | "parallel";
+  n: number;
+  /** tools/call requests per call (1 + the number of input_required rounds). */
+  rounds: number;
+  /** The bound rounds should meet: 1 + sequential batches (n + 1 sequential, 2 parallel). */
+  expectedRounds: number;
+  /** requestState bytes carried by each retry (round 2, 3, …). */
+  stateBytes: number[];
+  /** Largest tools/call request body, bytes (state + all inputResponses of that round). */
+  maxBodyBytes: number;
+  serverCpuUsPerRound: number;
+  serverCpuUsPerCall: number;
+}
+
+await section(import.meta.url, async () => {
+  const reps = QUICK ? 5 : 20;
+  const server = await startChildServer("ours.ts");
+  const bodies: string[] = [];
+  const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    if (init?.method === "POST" && typeof init.body === "string" && init.body.includes('"tools/call"'))
+      bodies.push(init.body);
+    return fetch(input, init);
+  };
+  const client = new V2Client(
+    { name: "bench", version: "1.0.0" },
+    {
+      capabilities: { sampling: {} },
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+      // Enough rounds for the largest sequential case (8 samples → 9 rounds).
+      inputRequired: { maxRounds: 16 },
+    },
+  );
+  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { fetch: recordingFetch }));
+  const cases: Array<["sequential" | "parallel", number]> = [];
+  for (let n = 1; n <= 8; n++) cases.push(["sequential", n]);
+  for (const n of [1, 2, 4, 8, 16, 32]) cases.push(["parallel", n]);
+  const rows: ReplayRow[] = [];
+  try {
+    for (let i = 0; i < 20; i++) await client.callTool({ name: "parallel", arguments: { n: 2 } }); // warm up
+    for (const [tool, n] of cases) {
+      bodies.length = 0;
+      await client.callTool({ name: tool, arguments: { n } });
+      const one = [...bodies];
+      const before = await server.stats();
+      for (let r = 0; r < reps; r++) await client.callTool({ name: tool, arguments: { n } });
+      const after = await server.stats();
+      const rounds = one.length;
+      const cpuPerCall = (after.cpuUs - before.cpuUs) / reps;
+      const stateBytes = one.slice(1).map((body) => {
+        const state = (JSON.parse(body) as { params: { requestState?: string } }).params.requestState;
+        return state === undefined ? 0 : Buffer.byteLength(state);
+      });
+      rows.push({
+        tool,
+        n,
+        rounds,
+        expectedRounds: tool === "sequential" ? n + 1 : 2,
+        stateBytes,
+        maxBodyBytes: Math.max(...one.map((body) => Buffer.byteLength(body))),
+        serverCpuUsPerRound: round(cpuPerCall / rounds, 0),
+        serverCpuUsPerCall: round(cpuPerCall, 0),
+      });
+    }
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+  // Growth of the state per extra sequential answer (bytes), from the last round of each sequential case.
+  const finals = rows.filter((r) => r.tool === "sequential").map((r) => r.stateBytes.at(-1) ?? 0);
+  const steps = finals.slice(1).map((v, i) => v - finals[i]!);
+  return { reps, rows, stateBytesPerSequentialAnswer: round(median(steps), 0) };
+});

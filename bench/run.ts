@@ -1,0 +1,66 @@
+// `npm run bench` (full, ~5–8 min) or `npm run bench -- --quick` (< 2 min): runs every section in its own
+// Node process, one after another, and writes BENCHMARKS.md from this single run. Never fails on timing.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { machine, watchOtherLoad } from "./lib/machine.js";
+import { type Results, renderReport } from "./lib/report.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const QUICK = process.argv.includes("--quick");
+const TSX = import.meta.resolve("tsx");
+const SECTIONS = ["in-memory", "cold-start", "http-load", "replay", "idle-sessions", "profile"] as const;
+
+function runSection(name: string): Promise<unknown> {
+  return new Promise((resolveResult, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", TSX, `bench/${name}.ts`, ...(QUICK ? ["--quick"] : [])],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
+      if (line === undefined) reject(new Error(`section ${name} exited with ${code} and no result`));
+      else resolveResult(JSON.parse(line.slice("@@RESULT ".length)));
+    });
+  });
+}
+
+// `--render`: rewrite BENCHMARKS.md from the last run's saved figures (no measuring).
+const SAVED = resolve(ROOT, "node_modules/.cache/fastmcp-ts-bench/last-run.json");
+if (process.argv.includes("--render")) {
+  const report = renderReport(JSON.parse(readFileSync(SAVED, "utf8")) as Results);
+  writeFileSync(resolve(ROOT, "BENCHMARKS.md"), report);
+  process.stdout.write(report);
+  process.exit(0);
+}
+
+const started = Date.now();
+const load = watchOtherLoad();
+const results: Partial<Results> = { machine: machine(), quick: QUICK, sections: {} as Results["sections"] };
+for (const name of SECTIONS) {
+  const t = Date.now();
+  process.stderr.write(`bench: ${name}${QUICK ? " (quick)" : ""}… `);
+  try {
+    (results.sections as Record<string, unknown>)[name] = await runSection(name);
+    process.stderr.write(`${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  } catch (error) {
+    (results.sections as Record<string, unknown>)[name] = { failed: (error as Error).message };
+    process.stderr.write(`failed: ${(error as Error).message}\n`);
+  }
+}
+results.load = load.stop();
+results.durationSeconds = (Date.now() - started) / 1000;
+mkdirSync(dirname(SAVED), { recursive: true });
+writeFileSync(SAVED, JSON.stringify(results, null, 1));
+const report = renderReport(results as Results);
+writeFileSync(resolve(ROOT, "BENCHMARKS.md"), report);
+process.stdout.write(report);
+process.stderr.write(`bench: wrote BENCHMARKS.md in ${results.durationSeconds.toFixed(0)} s\n`);

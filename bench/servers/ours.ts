@@ -1,0 +1,49 @@
+// fastmcp-ts: the tool samples through ctx.sample; the same code serves both eras (replay on 2026-07-28).
+import { z } from "zod";
+import { FastMCP } from "../../src/index.js";
+import { announce, isMain, MAX_TOKENS, TOOL } from "./common.js";
+
+export function buildOurs(): FastMCP {
+  const server = new FastMCP({ name: "bench-ours", version: "1.0.0" });
+  server.tool({
+    name: TOOL,
+    description: "Summarise text with the client's LLM",
+    parameters: z.object({ text: z.string() }),
+    execute: async ({ text }, ctx) => (await ctx.sample(text, { maxTokens: MAX_TOKENS })).text,
+  });
+  // For the replay figures: n samples one after another, or n at once.
+  server.tool({
+    name: "sequential",
+    parameters: z.object({ n: z.number().int() }),
+    execute: async ({ n }, ctx) => {
+      let last = "";
+      for (let i = 0; i < n; i++)
+        last = (await ctx.sample(`step ${i} after ${last}`, { maxTokens: MAX_TOKENS })).text;
+      return last;
+    },
+  });
+  server.tool({
+    name: "parallel",
+    parameters: z.object({ n: z.number().int() }),
+    execute: async ({ n }, ctx) => {
+      const answers = await Promise.all(
+        Array.from({ length: n }, (_, i) => ctx.sample(`part ${i}`, { maxTokens: MAX_TOKENS })),
+      );
+      return answers.map((answer) => answer.text).join(",");
+    },
+  });
+  return server;
+}
+
+if (isMain(import.meta.url)) {
+  const server = buildOurs();
+  if (process.argv[2] === "http") {
+    await server.run({ transport: "http", port: 0 });
+    announce(server.url!);
+  } else {
+    await server.run();
+  }
+}
+
+// `fastmcp-ts run bench/servers/ours.ts` serves this factory's server.
+export default buildOurs;
