@@ -140,7 +140,8 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
 async function readBody(request: Request, maxBytes: number): Promise<unknown> {
   let read: Awaited<ReturnType<typeof readRequestBody>>;
   try {
-    read = await readRequestBody(request.clone(), maxBytes);
+    // Read the request itself: every consumer below gets the parsed value, none reads the stream.
+    read = await readRequestBody(request, maxBytes);
   } catch {
     return PARSE_FAILED;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ToolError } from "../../src/index.js";
-import { cellName, cells, connect } from "../helpers/matrix.js";
+import { cells, connect } from "../helpers/matrix.js";
 
 const echo = (messages: { content: unknown }[]) => {
   const last = messages.at(-1)?.content as { type: string; text?: string };
@@ -78,9 +78,5 @@ describe.each(cells())("ctx.sample on $transport × $era", (cell) => {
     } finally {
       await close();
     }
-  });
-
-  it(`is named by its cell: ${cellName(cell)}`, () => {
-    expect(cellName(cell)).toContain(cell.transport);
   });
 });

@@ -20,7 +20,6 @@ export function cells(filter: { transports?: TransportName[]; eras?: EraName[] }
   return out;
 }
 
-export const cellName = (cell: Cell) => `${cell.transport} × ${cell.era}`;
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
