@@ -20,7 +20,6 @@ export function cells(filter: { transports?: TransportName[]; eras?: EraName[] }
   return out;
 }
 
-
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
 export interface Connected {
