@@ -281,15 +281,28 @@ export class Client {
 /**
  * The SDK handles a notification one microtask late but a response at once, so progress sent just
  * before a result that arrives in the same read (stdio) found its handler already removed and was
- * dropped. Delaying responses by one microtask restores wire order.
+ * dropped. A response that follows a notification not yet handled waits one microtask, which
+ * restores wire order; a response with no notification before it (the common case) goes straight on.
  */
 function keepNotificationOrder(transport: Transport): void {
   const deliver = transport.onmessage;
   if (deliver === undefined) return;
+  let unhandledNotifications = 0;
+  const settled = () => {
+    unhandledNotifications--;
+  };
   transport.onmessage = (message, extra) => {
-    if ("id" in message && !("method" in message))
+    const isResponse = "id" in message && !("method" in message);
+    if (isResponse && unhandledNotifications > 0) {
       queueMicrotask(() => deliver.call(transport, message, extra));
-    else deliver.call(transport, message, extra);
+      return;
+    }
+    deliver.call(transport, message, extra);
+    if (!isResponse && !("id" in message)) {
+      // Queued after the SDK's own microtask for this notification, so it runs once that has.
+      unhandledNotifications++;
+      queueMicrotask(settled);
+    }
   };
 }
 

@@ -89,6 +89,23 @@ function isPlainTextAnswer(value: unknown): value is CreateMessageResult {
   );
 }
 
+/**
+ * Checks a client's answer as it came off the wire (no string shorthand there): the plain text
+ * answer by hand, anything else against the result schema for a request with or without tools.
+ */
+export function checkWireResult(
+  value: unknown,
+  withTools: boolean,
+): { ok: true; value: AnyCreateMessageResult } | { ok: false; message: string } {
+  if (isPlainTextAnswer(value)) return { ok: true, value };
+  const schema = withTools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: value as AnyCreateMessageResult };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  return { ok: false, message: `${issue?.message ?? "unknown problem"}${where}` };
+}
+
 /** Runs a handler and normalises its answer. */
 export async function runSamplingHandler(
   handler: SamplingHandler,

@@ -10,7 +10,7 @@ import {
   type ToolLoopHost,
   toolUses,
 } from "./sampling-tools.js";
-import { toolOrderingViolation } from "./tool-ordering.js";
+import { assertToolOrdering } from "./tool-ordering.js";
 import type {
   SampleOptions,
   SampleStep,
@@ -33,13 +33,7 @@ export async function requestStep(
   toolChoice: ToolChoiceMode | undefined,
   options: SampleOptions<unknown> | SampleStepOptions,
 ): Promise<{ response: AnyCreateMessageResult; via: "client" | "server" }> {
-  const violation = toolOrderingViolation(messages);
-  if (violation !== undefined) {
-    throw new FastMCPError(
-      "INVALID_ARGUMENT",
-      `Sampling messages break the tool_use/tool_result rules: ${violation}`,
-    );
-  }
+  assertToolOrdering(messages);
   const choice = toolChoice === undefined ? undefined : { mode: toolChoice };
   const params = buildSamplingParams(messages, options as SampleOptions<unknown>, tools, choice);
   return host.createMessage(params, options);

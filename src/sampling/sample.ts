@@ -1,6 +1,7 @@
 import type { SamplingHost } from "./host.js";
 import { buildSamplingParams, toSamplingMessages } from "./normalize.js";
 import { toSamplingResult } from "./result.js";
+import { assertToolOrdering } from "./tool-ordering.js";
 import type { SampleOptions, SamplingMessage, SamplingResult } from "./types.js";
 
 export type SampleInput = string | ReadonlyArray<string | SamplingMessage>;
@@ -12,6 +13,8 @@ export async function samplePlain(
   options: SampleOptions<unknown>,
 ): Promise<SamplingResult<string>> {
   const messages = toSamplingMessages(input);
+  // A hand-written history may carry tool blocks: fail here, not as the client's -32602.
+  assertToolOrdering(messages);
   const params = buildSamplingParams(messages, options);
   const { response, via } = await host.createMessage(params, options);
   return toSamplingResult(response, messages, via);

@@ -1,4 +1,16 @@
+import { FastMCPError } from "../errors.js";
 import type { SamplingMessage, SamplingMessageContentBlock } from "./types.js";
+
+/** Throws a clear local error when `messages` break the tool_use / tool_result rules. */
+export function assertToolOrdering(messages: readonly SamplingMessage[]): void {
+  const violation = toolOrderingViolation(messages);
+  if (violation !== undefined) {
+    throw new FastMCPError(
+      "INVALID_ARGUMENT",
+      `Sampling messages break the tool_use/tool_result rules: ${violation}`,
+    );
+  }
+}
 
 /**
  * Checks the spec's tool_use / tool_result rules (2025-11-25): a user message holding tool
@@ -8,6 +20,7 @@ import type { SamplingMessage, SamplingMessageContentBlock } from "./types.js";
 export function toolOrderingViolation(messages: readonly SamplingMessage[]): string | undefined {
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
+    if (!Array.isArray(message.content) && !isToolBlock(message.content)) continue; // the common text turn
     const blocks = asBlocks(message.content);
     const results = blocks.filter((block) => block.type === "tool_result");
     if (results.length > 0) {
@@ -43,6 +56,10 @@ export function toolOrderingViolation(messages: readonly SamplingMessage[]): str
     return `messages[${messages.length - 1}]: the request ends with a tool_use that has no tool_result`;
   }
   return undefined;
+}
+
+function isToolBlock(block: SamplingMessageContentBlock): boolean {
+  return block.type === "tool_use" || block.type === "tool_result";
 }
 
 function asBlocks(content: SamplingMessage["content"]): SamplingMessageContentBlock[] {

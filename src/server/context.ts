@@ -13,11 +13,7 @@ import {
 import { abortReason, linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
-import {
-  type AnyCreateMessageResult,
-  runSamplingHandler,
-  toCreateMessageResult,
-} from "../sampling/handler.js";
+import { type AnyCreateMessageResult, checkWireResult, runSamplingHandler } from "../sampling/handler.js";
 import type { CreateMessageOptions, SamplingHost } from "../sampling/host.js";
 import type { ReplayRun } from "../sampling/replay.js";
 import { type SampleInput, samplePlain } from "../sampling/sample.js";
@@ -32,6 +28,7 @@ import type {
   SamplingParams,
   SamplingResult,
 } from "../sampling/types.js";
+import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
 
 /** What a request's Context needs from the server that owns it. */
 export interface ServerRuntime {
@@ -147,17 +144,22 @@ export class Context implements SamplingHost {
         };
         return { response: await raceAbort(runSamplingHandler(handler, params, context), signal), via };
       }
-      // Related to the tools/call, so on HTTP it rides that POST's SSE stream (never the optional GET stream).
-      const response = await this.init.sdk.mcpReq.requestSampling(params, {
-        relatedRequestId: this.requestId,
-        signal,
-        timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000,
-      });
+      // mcpReq.send relates the request to the tools/call, so on HTTP it rides that POST's SSE stream
+      // (never the optional GET stream); the reply is validated once, by our result schema.
+      const response = await this.init.sdk.mcpReq.send(
+        { method: "sampling/createMessage", params },
+        withTools ? SAMPLING_RESULT_WITH_TOOLS : SAMPLING_RESULT,
+        { signal, timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000 },
+      );
       return { response, via };
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
         throw new FastMCPError("TIMEOUT", `Sampling timed out after ${timeoutMs} ms`, { cause: error });
+      }
+      if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult) {
+        const detail = error.message.replace(/^Invalid result for [^:]+: /, "");
+        throw new FastMCPError("INVALID_RESULT", invalidAnswer(detail), { cause: error });
       }
       // The client's JSON-RPC error (its handler threw or declined) is the tool's failure, not a
       // wire error of this tools/call: left a ProtocolError, the tools/call handler would rethrow it.
@@ -235,12 +237,11 @@ export class Context implements SamplingHost {
 }
 
 function validateClientAnswer(answer: unknown, withTools: boolean): AnyCreateMessageResult {
-  try {
-    return toCreateMessageResult(answer, withTools);
-  } catch (error) {
-    throw new FastMCPError(
-      "INVALID_RESULT",
-      `The client answered sampling with an invalid result: ${(error as Error).message}`,
-    );
-  }
+  const checked = checkWireResult(answer, withTools);
+  if (!checked.ok) throw new FastMCPError("INVALID_RESULT", invalidAnswer(checked.message));
+  return checked.value;
+}
+
+function invalidAnswer(detail: string): string {
+  return `The client answered sampling with an invalid result: ${detail}`;
 }
