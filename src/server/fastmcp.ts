@@ -1,16 +1,11 @@
 import { randomBytes } from "node:crypto";
-import {
-  createRequestStateCodec,
-  InMemoryTransport,
-  type Server,
-  type Transport,
-} from "@modelcontextprotocol/server";
+import { InMemoryTransport, type Server, type Transport } from "@modelcontextprotocol/server";
 import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { FastMCPError } from "../errors.js";
 import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
-import { strictRequestStateCodec } from "../sampling/strict-state.js";
+import { createStateCodec } from "../sampling/state-codec.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
@@ -45,11 +40,18 @@ export interface FastMCPOptions {
   requestStateKey?: string | Uint8Array;
   /** How long a signed request state stays valid. Default 600 s. */
   requestStateTtlSeconds?: number;
+  /**
+   * Largest 2026-07-28 request state, in bytes. The state carries every earlier answer of a call
+   * (and its ctx.once results) on every round; a call that would outgrow it fails with a tool
+   * error, and a longer state sent by a client is refused unread. Default 1 MiB.
+   */
+  maxRequestStateBytes?: number;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
 
 const DEFAULT_SAMPLE_TIMEOUT_MS = 300_000;
+const DEFAULT_MAX_REQUEST_STATE_BYTES = 1024 * 1024;
 
 /** An MCP server whose tools can ask an LLM for completions with `ctx.sample`. */
 export class FastMCP {
@@ -94,14 +96,13 @@ export class FastMCP {
       maskErrorDetails: options.maskErrorDetails ?? false,
       pending: this.pending,
     };
-    const codec = strictRequestStateCodec(
-      createRequestStateCodec<ReplayState>({
-        key: options.requestStateKey ?? randomBytes(32),
-        ttlSeconds: options.requestStateTtlSeconds ?? 600,
-        // A state minted for one authenticated caller is refused when another echoes it.
-        bind: (ctx) => ctx.http?.authInfo?.clientId ?? "",
-      }),
-    );
+    const codec = createStateCodec<ReplayState>({
+      key: options.requestStateKey ?? randomBytes(32),
+      ttlSeconds: options.requestStateTtlSeconds ?? 600,
+      maxBytes: options.maxRequestStateBytes ?? DEFAULT_MAX_REQUEST_STATE_BYTES,
+      // A state minted for one authenticated caller is refused when another echoes it.
+      bind: (ctx) => ctx?.http?.authInfo?.clientId ?? "",
+    });
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },
       registry: this.registry,
