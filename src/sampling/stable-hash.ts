@@ -3,11 +3,23 @@ import { createHash } from "node:crypto";
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  // Plain loops and string concatenation: this runs on every 2026-07-28 round, over every sample's params.
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + stableStringify(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const entry = record[key];
+    if (entry === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${stableStringify(entry)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** A short digest (128 bits, base64url) of a value's stable JSON. */

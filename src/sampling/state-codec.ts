@@ -35,8 +35,14 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     throw new FastMCPError("CONFIG", "requestStateTtlSeconds must be a positive number of seconds.");
   }
   const mac = (text: string) => createHmac("sha256", key).update(text).digest("base64url");
-  const bindTag = (ctx: ServerContext | undefined) =>
-    options.bind === undefined ? undefined : mac(BIND_LABEL + options.bind(ctx)).slice(0, 22);
+  // Most servers see one caller value (unauthenticated: ""), so the last tag is kept.
+  let lastBind: { value: string; tag: string } | undefined;
+  const bindTag = (ctx: ServerContext | undefined) => {
+    if (options.bind === undefined) return undefined;
+    const value = options.bind(ctx);
+    if (lastBind?.value !== value) lastBind = { value, tag: mac(BIND_LABEL + value).slice(0, 22) };
+    return lastBind.tag;
+  };
 
   const mint = (payload: T, ctx?: ServerContext): string => {
     const envelope: { p: T; exp: number; b?: string } = {
