@@ -64,8 +64,9 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
         ...(serverName !== undefined && { serverName }),
       });
       // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
-      // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled.
-      const result = await raceAbort(answer, signal);
+      // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled. A 2025
+      // session holds nothing on it (a cancelled request's answer is dropped), so the race is skipped.
+      const result = client.getProtocolEra() === "legacy" ? await answer : await raceAbort(answer, signal);
       if (options.maxResultBytes !== undefined) {
         const size = jsonBytes(result);
         if (size > options.maxResultBytes) {
