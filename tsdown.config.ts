@@ -7,6 +7,8 @@ export default defineConfig({
     anthropic: "src/handlers/anthropic.ts",
     "ai-sdk": "src/handlers/ai-sdk.ts",
     "cli/main": "src/cli/main.ts",
+    // Its own chunk, so the dynamic imports stay out of index.mjs (see the file's comment).
+    "lazy-modules": "src/lazy-modules.ts",
   },
   format: "esm",
   platform: "node",

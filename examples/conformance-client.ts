@@ -14,12 +14,13 @@ const protocol: ClientOptions["protocol"] =
 // No scenario drives a client's sampling handler, but declaring sampling is part of what they check.
 const samplingHandler: SamplingHandler = (messages) => `conformance client saw ${messages.length} message(s)`;
 
-function newClient(): Client {
+function newClient(extra: Pick<ClientOptions, "configureSdk"> = {}): Client {
   return new Client(url, {
     protocol,
     samplingHandler,
     name: "fastmcp-ts-conformance-client",
     timeoutMs: 20_000,
+    ...extra,
   });
 }
 
@@ -46,12 +47,15 @@ async function listOnly(): Promise<void> {
 
 /**
  * Accepts an elicitation with empty content and lets the SDK fill in the schema's defaults
- * (SEP-1034). The Client wraps the SDK client, and `client.sdk` reaches what it does not cover.
+ * (SEP-1034). The Client wraps the SDK client, and `configureSdk` reaches what it does not cover.
  */
 async function elicitationDefaults(): Promise<void> {
-  const client = newClient();
-  client.sdk.registerCapabilities({ elicitation: { form: { applyDefaults: true } } });
-  client.sdk.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: {} }));
+  const client = newClient({
+    configureSdk: (sdk) => {
+      sdk.registerCapabilities({ elicitation: { form: { applyDefaults: true } } });
+      sdk.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: {} }));
+    },
+  });
   await client.connect();
   try {
     await client.callTool("test_client_elicitation_defaults", {});

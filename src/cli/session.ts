@@ -40,7 +40,6 @@ export async function connectTarget(
   try {
     await client.connect();
   } catch (error) {
-    await client.sdk.close().catch(() => undefined); // also stops a half-started stdio server
     throw new CliError(`Cannot connect to ${resolved.label}: ${errorMessage(error)}`, EXIT_FAILURE);
   }
   return { client, label: resolved.label };

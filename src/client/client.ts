@@ -1,23 +1,23 @@
 import { setMaxListeners } from "node:events";
-import {
-  type CallToolResult,
-  type ClientCapabilities,
-  type GetPromptResult,
-  LOG_LEVEL_META_KEY,
-  type LoggingLevel,
-  type Prompt,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplateType as ResourceTemplate,
+import type {
+  CallToolResult,
+  ClientCapabilities,
+  GetPromptResult,
+  LoggingLevel,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
   Client as SdkClient,
-  SdkError,
-  SdkErrorCode,
-  StreamableHTTPClientTransport,
-  type Tool,
-  type Transport,
+  Tool,
+  Transport,
 } from "@modelcontextprotocol/client";
+// The SDK brands its error classes, so these match the client package's errors too; importing them
+// from the server package (always loaded) keeps the client package out of processes that only serve.
+import { LOG_LEVEL_META_KEY, SdkError, SdkErrorCode } from "@modelcontextprotocol/server";
 import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
+import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import { joinText } from "../sampling/normalize.js";
 import type { SamplingHandler } from "../sampling/types.js";
@@ -45,6 +45,11 @@ export interface ClientOptions extends TransportOptions {
   /** Handler results larger than this many bytes of JSON are refused with an error instead of sent. */
   maxSamplingResultBytes?: number;
   onLog?: (level: LoggingLevel, data: unknown, logger?: string) => void;
+  /**
+   * Runs in `connect()` once the SDK client exists, before it connects: register capabilities or
+   * request handlers this Client does not cover (e.g. `sdk.setRequestHandler("elicitation/create", …)`).
+   */
+  configureSdk?: (sdk: SdkClient) => void;
 }
 
 export interface CallToolOptions {
@@ -65,10 +70,11 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** An MCP client whose `samplingHandler` answers servers' sampling requests, in both protocol eras. */
 export class Client {
-  /** The SDK client underneath, for anything this wrapper does not cover. */
-  readonly sdk: SdkClient;
   private readonly target: ClientTarget;
   private readonly options: ClientOptions;
+  private readonly capabilities: ClientCapabilities;
+  private readonly mode: "auto" | "legacy" | { pin: "2026-07-28" };
+  private client: SdkClient | undefined;
   private connected = false;
   private transport: Transport | undefined;
   /** Aborts when the connection closes, so a call waiting on its own sampling handler (2026-07-28) ends too. */
@@ -91,18 +97,67 @@ export class Client {
       if (options.samplingCapabilities?.context === true) sampling.context = {};
       capabilities.sampling = sampling;
     }
+    this.capabilities = capabilities;
     const protocol = options.protocol ?? (targetKind(target) === "http" ? "auto" : "2025");
-    const mode = protocol === "auto" ? "auto" : protocol === "2026" ? { pin: "2026-07-28" } : "legacy";
-    this.sdk = new SdkClient(
-      { name: options.name ?? "fastmcp-ts-client", version: options.version ?? "1.0.0" },
+    this.mode = protocol === "auto" ? "auto" : protocol === "2026" ? { pin: "2026-07-28" } : "legacy";
+  }
+
+  /**
+   * The SDK client underneath, for anything this wrapper does not cover. It exists once `connect()`
+   * has started (the SDK's client half loads then, so a process that only serves never loads it);
+   * to reach it before it connects, use the `configureSdk` option.
+   */
+  get sdk(): SdkClient {
+    if (this.client === undefined) {
+      throw new FastMCPError(
+        "NOT_CONNECTED",
+        "client.sdk exists once connect() has started; use the configureSdk option to reach it earlier.",
+      );
+    }
+    return this.client;
+  }
+
+  async connect(): Promise<this> {
+    if (this.connected) return this;
+    const sdk = await loadClientSdk();
+    const client = new sdk.Client(
+      { name: this.options.name ?? "fastmcp-ts-client", version: this.options.version ?? "1.0.0" },
       {
-        capabilities,
-        versionNegotiation: { mode },
-        inputRequired: { maxRounds: options.maxInputRounds ?? 10 },
+        capabilities: this.capabilities,
+        versionNegotiation: { mode: this.mode },
+        inputRequired: { maxRounds: this.options.maxInputRounds ?? 10 },
       },
     );
+    this.client = client;
+    this.installHandlers(client);
+    this.options.configureSdk?.(client);
+    const transport = await createTransport(this.target, this.options);
+    try {
+      await client.connect(transport, { timeout: this.timeout() });
+    } catch (error) {
+      // Stops a half-started stdio server and frees the transport; the caller gets the cause.
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+    this.transport = transport;
+    const closed = new AbortController();
+    // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
+    setMaxListeners(0, closed.signal);
+    this.closed = closed;
+    const onclose = client.onclose;
+    client.onclose = () => {
+      onclose?.();
+      closed.abort(new FastMCPError("TRANSPORT", "The connection to the server closed"));
+    };
+    keepNotificationOrder(transport);
+    this.connected = true;
+    return this;
+  }
+
+  private installHandlers(client: SdkClient): void {
+    const { options } = this;
     if (options.samplingHandler !== undefined) {
-      installSamplingBridge(this.sdk, {
+      installSamplingBridge(client, {
         handler: options.samplingHandler,
         toolsDeclared: options.samplingCapabilities?.tools === true,
         ...(options.maxTokensCap !== undefined && { maxTokensCap: options.maxTokensCap }),
@@ -112,44 +167,25 @@ export class Client {
         ...(options.maxSamplingResultBytes !== undefined && {
           maxResultBytes: options.maxSamplingResultBytes,
         }),
-        serverName: () => this.sdk.getServerVersion()?.name,
+        serverName: () => client.getServerVersion()?.name,
       });
     }
     if (options.onLog !== undefined) {
       const onLog = options.onLog;
-      this.sdk.setNotificationHandler("notifications/message", (notification) => {
+      client.setNotificationHandler("notifications/message", (notification) => {
         const { level, data, logger } = notification.params;
         onLog(level, data, logger);
       });
     }
   }
 
-  async connect(): Promise<this> {
-    if (this.connected) return this;
-    const transport = createTransport(this.target, this.options);
-    await this.sdk.connect(transport, { timeout: this.timeout() });
-    this.transport = transport;
-    const closed = new AbortController();
-    // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
-    setMaxListeners(0, closed.signal);
-    this.closed = closed;
-    const onclose = this.sdk.onclose;
-    this.sdk.onclose = () => {
-      onclose?.();
-      closed.abort(new FastMCPError("TRANSPORT", "The connection to the server closed"));
-    };
-    keepNotificationOrder(transport);
-    this.connected = true;
-    return this;
-  }
-
   /** "legacy" (2025 sessions) or "modern" (2026-07-28), once connected. */
   get era(): "legacy" | "modern" | undefined {
-    return this.sdk.getProtocolEra();
+    return this.client?.getProtocolEra();
   }
 
   get serverInfo() {
-    return this.sdk.getServerVersion();
+    return this.client?.getServerVersion();
   }
 
   async listTools(): Promise<Tool[]> {
@@ -251,7 +287,7 @@ export class Client {
     if (!this.connected) return;
     this.connected = false;
     await endHttpSession(this.transport);
-    await this.sdk.close();
+    await this.client?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -259,8 +295,10 @@ export class Client {
   }
 
   private ready(): SdkClient {
-    if (!this.connected) throw new FastMCPError("NOT_CONNECTED", "Call await client.connect() first.");
-    return this.sdk;
+    if (!this.connected || this.client === undefined) {
+      throw new FastMCPError("NOT_CONNECTED", "Call await client.connect() first.");
+    }
+    return this.client;
   }
 
   /**
@@ -311,6 +349,7 @@ function keepNotificationOrder(transport: Transport): void {
  * rather than at its idle timeout. Bounded: a server that does not answer cannot hold close().
  */
 async function endHttpSession(transport: Transport | undefined): Promise<void> {
-  if (!(transport instanceof StreamableHTTPClientTransport) || transport.sessionId === undefined) return;
-  await raceAbort(transport.terminateSession(), AbortSignal.timeout(2_000)).catch(() => undefined);
+  const http = transport as { sessionId?: string; terminateSession?: () => Promise<void> } | undefined;
+  if (http?.sessionId === undefined || typeof http.terminateSession !== "function") return;
+  await raceAbort(http.terminateSession(), AbortSignal.timeout(2_000)).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-import { ProtocolError } from "@modelcontextprotocol/client";
+import { ProtocolError } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 import { invokeHandler, isSamplingHandler } from "../sampling/handler.js";
 import type { SamplingHandler, SamplingHandlerFunction, SamplingHandlerResult } from "../sampling/types.js";

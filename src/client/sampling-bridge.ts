@@ -1,4 +1,5 @@
-import { ProtocolError, ProtocolErrorCode, type Client as SdkClient } from "@modelcontextprotocol/client";
+import type { Client as SdkClient } from "@modelcontextprotocol/client";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { runSamplingHandler } from "../sampling/handler.js";

@@ -1,7 +1,7 @@
 import { extname, resolve } from "node:path";
-import { StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { Transport } from "@modelcontextprotocol/client";
 import { FastMCPError } from "../errors.js";
+import { loadClientSdk, loadClientStdioSdk } from "../lazy-modules.js";
 
 /** Anything that can serve one in-memory connection (a FastMCP instance). */
 export interface InMemoryServer {
@@ -36,12 +36,16 @@ export function targetKind(target: ClientTarget): TargetKind {
 }
 
 /** Turns a target into an SDK client transport. */
-export function createTransport(target: ClientTarget, options: TransportOptions = {}): Transport {
+export async function createTransport(
+  target: ClientTarget,
+  options: TransportOptions = {},
+): Promise<Transport> {
   const kind = targetKind(target);
   if (kind === "memory") return (target as InMemoryServer).connectInMemory();
   if (kind === "http") {
     const headers: Record<string, string> = { ...options.headers };
     if (options.authToken !== undefined) headers.authorization = `Bearer ${options.authToken}`;
+    const { StreamableHTTPClientTransport } = await loadClientSdk();
     return new StreamableHTTPClientTransport(new URL(String(target)), {
       requestInit: { headers },
       ...(options.fetch !== undefined && { fetch: options.fetch }),
@@ -54,6 +58,7 @@ export function createTransport(target: ClientTarget, options: TransportOptions 
       "A stdio target needs a command: { command, args?, env?, cwd? }.",
     );
   }
+  const { getDefaultEnvironment, StdioClientTransport } = await loadClientStdioSdk();
   return new StdioClientTransport({
     command: spec.command,
     args: spec.args ?? [],

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ProtocolError } from "@modelcontextprotocol/client";
+import { ProtocolError } from "@modelcontextprotocol/server";
 import type {
   CreateMessageResultWithTools,
   RequestContext,

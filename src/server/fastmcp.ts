@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { InMemoryTransport, type Server, type Transport } from "@modelcontextprotocol/server";
 import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { FastMCPError } from "../errors.js";
+import { loadHttpServer } from "../lazy-modules.js";
 import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
@@ -193,7 +194,7 @@ export class FastMCP {
       return;
     }
     if (options.transport === "http") {
-      const { startHttpServer } = await import("./http-server.js");
+      const { startHttpServer } = await loadHttpServer();
       this.http = await startHttpServer(this, options);
       return;
     }

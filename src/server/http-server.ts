@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeHandler } from "@modelcontextprotocol/node";
 import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontextprotocol/server";
+import { loadNodeHttpAdapter } from "../lazy-modules.js";
 import type { FastMCP } from "./fastmcp.js";
 import { createHttpHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
@@ -19,6 +19,8 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
     allowedHosts: options.allowedHosts ?? (loopback ? localhostAllowedHostnames() : undefined),
     allowedOrigins: options.allowedOrigins ?? (loopback ? localhostAllowedOrigins() : undefined),
   } as HttpRunOptions);
+  // Loaded here, not at the top: a bundle that inlines this module still starts a stdio server without it.
+  const { toNodeHandler } = await loadNodeHttpAdapter();
   const node = toNodeHandler(handler, {
     ...(options.maxRequestBodySize !== undefined && { maxRequestBodySize: options.maxRequestBodySize }),
   });

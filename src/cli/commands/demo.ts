@@ -133,7 +133,6 @@ export async function runDemo(args: string[], io: CliIO): Promise<number> {
   try {
     await client.connect();
   } catch (error) {
-    await client.sdk.close().catch(() => undefined);
     io.stderr.write(`Cannot start the demo server: ${errorMessage(error)}\n`);
     return EXIT_FAILURE;
   }

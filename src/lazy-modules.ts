@@ -1,0 +1,31 @@
+/**
+ * Every module this library loads on first use, in one small file of its own (a separate chunk in
+ * the build). Lazy because a process that only serves never needs the SDK's client half (~36 ms of
+ * startup: it builds its own copy of the protocol schemas) nor the HTTP server; in one small file
+ * because `tsx` rewrites each file holding a dynamic `import()` and attaches a source map to it,
+ * which for the main bundle cost ~40 ms of a `tsx server.ts` start.
+ */
+export type ClientSdk = typeof import("@modelcontextprotocol/client");
+export type ClientStdioSdk = typeof import("@modelcontextprotocol/client/stdio");
+export type HttpServerModule = typeof import("./server/http-server.js");
+
+let clientSdk: Promise<ClientSdk> | undefined;
+let stdioSdk: Promise<ClientStdioSdk> | undefined;
+
+export function loadClientSdk(): Promise<ClientSdk> {
+  clientSdk ??= import("@modelcontextprotocol/client");
+  return clientSdk;
+}
+
+export function loadClientStdioSdk(): Promise<ClientStdioSdk> {
+  stdioSdk ??= import("@modelcontextprotocol/client/stdio");
+  return stdioSdk;
+}
+
+export function loadHttpServer(): Promise<HttpServerModule> {
+  return import("./server/http-server.js");
+}
+
+export function loadNodeHttpAdapter(): Promise<typeof import("@modelcontextprotocol/node")> {
+  return import("@modelcontextprotocol/node");
+}
