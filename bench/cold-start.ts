@@ -1,6 +1,7 @@
 // Section 2: stdio cold start — spawn → initialize → first sampled tool result, per framework.
 // Every TypeScript server starts the same way in one mode (all through `node --import tsx`, or all
 // pre-bundled by esbuild with node_modules left external, i.e. compiled JS), and one client measures all.
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client as V2Client } from "@modelcontextprotocol/client";
@@ -88,19 +89,14 @@ async function compileAll(outdir: string): Promise<void> {
   });
 }
 
-/** The published shape of fastmcp-ts: its entry points bundled with shared chunks, dependencies external. */
-async function packageBuild(outdir: string): Promise<void> {
-  await build({
-    entryPoints: { index: join(ROOT, "src/index.ts"), "cli/main": join(ROOT, "src/cli/main.ts") },
-    outdir,
-    bundle: true,
-    splitting: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "silent",
+/** fastmcp-ts exactly as it ships: the package's own tsdown build (`npm run build`), into `outdir`. */
+function packageBuild(outdir: string): void {
+  const tsdown = join(ROOT, "node_modules/tsdown/dist/run.mjs");
+  const built = spawnSync(process.execPath, [tsdown, "--out-dir", outdir, "--no-dts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
   });
+  if (built.status !== 0) throw new Error(`tsdown build failed (exit ${built.status})`);
 }
 
 export interface ColdStartRow {
@@ -128,10 +124,9 @@ await section(import.meta.url, async () => {
   await compileAll(compiled);
   // ESM like the project (inside node_modules no outer package.json applies).
   writeFileSync(join(compiled, "package.json"), '{ "type": "module" }\n');
-  // fastmcp-ts as it ships: bundled into a few chunks (the package's tsdown build does the same), which the
-  // compiled server files import instead of src/ file by file.
-  await packageBuild(join(outdir, "pkg"));
-  writeFileSync(join(compiled, "src/index.js"), 'export * from "../../pkg/index.js";\n');
+  // fastmcp-ts as it ships (its tsdown build), which the compiled server files import instead of src/.
+  packageBuild(join(outdir, "pkg"));
+  writeFileSync(join(compiled, "src/index.js"), 'export * from "../../pkg/index.mjs";\n');
   for (const fw of FRAMEWORKS) copyFileSync(join(ROOT, fw.file), join(compiled, fw.file));
   const TSX_MODE = "server .ts via node --import tsx";
   for (const fw of FRAMEWORKS) {
@@ -170,7 +165,7 @@ await section(import.meta.url, async () => {
       return [initialized, done];
     },
   });
-  const cli = join(outdir, "pkg/cli/main.js");
+  const cli = join(outdir, "pkg/cli/main.mjs");
   if (existsSync(cli)) {
     configs.push(
       rawClientConfig("fastmcp-ts", "fastmcp-ts run (CLI as JS; .ts via tsx)", process.execPath, [

@@ -78,5 +78,55 @@ await section(import.meta.url, async () => {
   // Growth of the state per extra sequential answer (bytes), from the last round of each sequential case.
   const finals = rows.filter((r) => r.tool === "sequential").map((r) => r.stateBytes.at(-1) ?? 0);
   const steps = finals.slice(1).map((v, i) => v - finals[i]!);
-  return { reps, rows, stateBytesPerSequentialAnswer: round(median(steps), 0) };
+  return { reps, rows, stateBytesPerSequentialAnswer: round(median(steps), 0), cap: await capProbe() };
 });
+
+export interface CapProbe {
+  capBytes: number;
+  n: number;
+  /** requestState bytes of each retry the call made before it stopped. */
+  stateBytes: number[];
+  /** What the client got: the tool error's text. */
+  outcome: string;
+}
+
+/** The cap at work: a server with a small `maxRequestStateBytes`, a call that would outgrow it. */
+async function capProbe(): Promise<CapProbe> {
+  const capBytes = 1200;
+  const n = 8;
+  const server = await startChildServer("ours.ts", { BENCH_MAX_REQUEST_STATE_BYTES: String(capBytes) });
+  const states: number[] = [];
+  const client = new V2Client(
+    { name: "bench", version: "1.0.0" },
+    {
+      capabilities: { sampling: {} },
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+      inputRequired: { maxRounds: 16 },
+    },
+  );
+  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
+  const stateFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    if (typeof init?.body === "string" && init.body.includes('"requestState"')) {
+      const state = (JSON.parse(init.body) as { params: { requestState?: string } }).params.requestState;
+      if (state !== undefined) states.push(Buffer.byteLength(state));
+    }
+    return fetch(input, init);
+  };
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { fetch: stateFetch }));
+  try {
+    const result = (await client.callTool({ name: "sequential", arguments: { n } })) as {
+      isError?: boolean;
+      content: Array<{ text?: string }>;
+    };
+    const text = result.content[0]?.text ?? "";
+    return {
+      capBytes,
+      n,
+      stateBytes: states,
+      outcome: result.isError === true ? `tool error: ${text}` : `completed: ${text}`,
+    };
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}

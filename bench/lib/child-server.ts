@@ -34,11 +34,11 @@ function procStatus(pid: number, field: string): number {
 }
 
 /** Starts `bench/servers/<file>` with `http`, waits for the URL it prints. */
-export async function startChildServer(file: string): Promise<ChildServer> {
+export async function startChildServer(file: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     ["--expose-gc", "--import", TSX, "--import", PROBE, resolve(ROOT, "bench/servers", file), "http"],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit", "ipc"] },
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit", "ipc"], env: { ...process.env, ...env } },
   );
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {

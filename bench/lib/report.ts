@@ -4,7 +4,7 @@ import type { LoadRow } from "../http-load.js";
 import type { IdleRow } from "../idle-sessions.js";
 import type { InMemoryResult } from "../in-memory.js";
 import type { ProfileResult } from "../profile.js";
-import type { ReplayRow } from "../replay.js";
+import type { CapProbe, ReplayRow } from "../replay.js";
 
 export interface Results {
   machine: {
@@ -31,7 +31,9 @@ export interface Results {
           rows: LoadRow[];
         }
       | Failed;
-    replay: { reps: number; rows: ReplayRow[]; stateBytesPerSequentialAnswer: number } | Failed;
+    replay:
+      | { reps: number; rows: ReplayRow[]; stateBytesPerSequentialAnswer: number; cap?: CapProbe }
+      | Failed;
     "idle-sessions": { sessions: number; rows: IdleRow[] } | Failed;
     profile: ProfileResult | Failed;
   };
@@ -162,11 +164,18 @@ function targets(results: Results): string[] {
         : "some case took extra rounds (see §4)",
       verdict(roundsOk),
     ]);
+    const cap = s.replay.cap;
+    const capped =
+      cap?.outcome.includes("maxRequestStateBytes") === true &&
+      cap.stateBytes.every((b) => b <= cap.capBytes);
     rows.push([
       "4. requestState growth",
       "linear, capped",
-      `${linear ? "linear" : "not linear"}: +${s.replay.stateBytesPerSequentialAnswer} B per sequential answer; capped only by the client's round limit (default 10) and the 4 MiB body limit — no size cap of its own`,
-      linear ? "linear: **met**; cap: **partly** (see §4)" : "**missed**",
+      `${linear ? "linear" : "not linear"}: +${s.replay.stateBytesPerSequentialAnswer} B per sequential answer; ` +
+        (cap === undefined
+          ? "cap not probed"
+          : `capped by \`maxRequestStateBytes\` (default 1 MiB): with ${cap.capBytes} B, ${cap.n} sequential samples stop at state ${cap.stateBytes.at(-1) ?? 0} B with a tool error`),
+      verdict(linear && capped),
     ]);
   }
   lines.push(table(["Target", "Goal", "This run", "Verdict"], rows));
@@ -239,10 +248,10 @@ function coldStart(r: Results["sections"]["cold-start"]): string[] {
   lines.push(
     "Spawn the server process → `initialize` done → first sampled tool result, timed by the client (median of " +
       `${r.reps} runs per row, rows interleaved). Every framework is used as it ships — as JavaScript (the official SDKs and ` +
-      "punkpeye's fastmcp from node_modules, fastmcp-ts compiled from src/ file by file as `tsc` would) — and every " +
+      "punkpeye's fastmcp from node_modules, fastmcp-ts as its own `tsdown` build, the package's dist) — and every " +
       "server file is started the same way within a mode: its TypeScript source through `node --import tsx`; or compiled " +
-      "to JS file by file (no bundling, so the whole module graph loads: importing `fastmcp-ts` also loads its client " +
-      "half); or bundled by esbuild with tree-shaking, dependencies left in node_modules. The official SDK v2 client " +
+      "to JS file by file, as `tsc` would; or bundled by esbuild with tree-shaking (fastmcp-ts from src/), dependencies " +
+      "left in node_modules. The official SDK v2 client " +
       "(2025 era, which every framework speaks) times every row except the one using our own `Client`. Δ is against the " +
       "raw SDK v2 row of the same mode (the tsx rows against the tsx row). The last row is development mode: the framework " +
       "itself transpiled from TypeScript on every start.",
@@ -369,10 +378,18 @@ function replay(r: Results["sections"]["replay"]): string[] {
   lines.push(
     `The state grows by about ${r.stateBytesPerSequentialAnswer} bytes per sequential answer (the stored answer plus its ` +
       "request hash), and by the hash alone per parallel sample (answers to a batch arrive in `inputResponses`, not in the " +
-      "state). Nothing caps its size except the client's round limit (`maxInputRounds`, default 10, so at most 9 sequential " +
-      "samples per call) and the HTTP body limit (4 MiB); a tool with many long sequential answers re-sends them all on every " +
-      "round, so its traffic is quadratic in the number of sequential samples.",
+      "state). A tool with many long sequential answers re-sends them all on every round, so its traffic is quadratic in " +
+      "the number of sequential samples; the server caps the state at `maxRequestStateBytes` (default 1 MiB): a call that " +
+      "would mint a larger one fails with a tool error naming the option, and a longer state sent by a client is refused " +
+      "(-32602) before any HMAC is computed. The client's round limit (`maxInputRounds`, default 10) bounds it too.",
   );
+  if (r.cap !== undefined) {
+    lines.push(
+      "",
+      `Cap probe: a server started with \`maxRequestStateBytes: ${r.cap.capBytes}\`, \`sequential\` with n = ${r.cap.n}: ` +
+        `states carried ${r.cap.stateBytes.join(", ")} B, then ${r.cap.outcome.length > 220 ? `${r.cap.outcome.slice(0, 220)}…` : r.cap.outcome}`,
+    );
+  }
   lines.push("");
   return lines;
 }

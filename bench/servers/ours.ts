@@ -4,7 +4,13 @@ import { FastMCP } from "../../src/index.js";
 import { announce, isMain, MAX_TOKENS, TOOL } from "./common.js";
 
 export function buildOurs(): FastMCP {
-  const server = new FastMCP({ name: "bench-ours", version: "1.0.0" });
+  // The replay section starts a second server with a small state cap to show where a call stops.
+  const cap = process.env.BENCH_MAX_REQUEST_STATE_BYTES;
+  const server = new FastMCP({
+    name: "bench-ours",
+    version: "1.0.0",
+    ...(cap !== undefined && { maxRequestStateBytes: Number(cap) }),
+  });
   server.tool({
     name: TOOL,
     description: "Summarise text with the client's LLM",
