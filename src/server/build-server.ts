@@ -67,7 +67,8 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
       const rawArgs = request.params.arguments ?? {};
       let args: unknown = rawArgs;
       if (tool.parameters !== undefined) {
-        const checked = await validateWith(tool.parameters, rawArgs);
+        let checked = validateWith(tool.parameters, rawArgs);
+        if (checked instanceof Promise) checked = await checked;
         // Spec 2025-11-25: bad arguments are a tool execution error, so the model can correct itself.
         if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
         args = checked.value;

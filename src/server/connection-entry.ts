@@ -54,7 +54,8 @@ function isPlainInitialize(message: JSONRPCMessage): boolean {
 class HandoffTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  private deliver?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  private started = false;
   setProtocolVersion?: (version: string) => void;
   setSupportedProtocolVersions?: (versions: string[]) => void;
 
@@ -68,15 +69,25 @@ class HandoffTransport implements Transport {
     }
   }
 
+  // Once started, the wire calls the SDK's handler directly (no forwarding hop per message).
+  get onmessage() {
+    return this.deliver;
+  }
+  set onmessage(handler) {
+    this.deliver = handler;
+    if (this.started) this.wire.onmessage = handler;
+  }
+
   get sessionId(): string | undefined {
     return this.wire.sessionId;
   }
 
   async start(): Promise<void> {
-    this.wire.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    this.started = true;
+    this.wire.onmessage = this.deliver;
     this.wire.onclose = () => this.onclose?.();
     this.wire.onerror = (error) => this.onerror?.(error);
-    for (const [message, extra] of this.buffered.splice(0)) this.onmessage?.(message, extra);
+    for (const [message, extra] of this.buffered.splice(0)) this.deliver?.(message, extra);
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {

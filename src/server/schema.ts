@@ -32,12 +32,21 @@ export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string
   return json as JsonObjectSchema;
 }
 
-/** Validates a value, returning the parsed value or a message that names each bad field. */
-export async function validateWith<T>(
+export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Validates a value, returning the parsed value or a message that names each bad field. Synchronous
+ * when the schema is (zod, valibot, arktype are), so a tool call waits on no extra promise.
+ */
+export function validateWith<T>(
   schema: StandardSchemaV1<unknown, T>,
   value: unknown,
-): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
-  const result = await schema["~standard"].validate(value);
+): Validated<T> | Promise<Validated<T>> {
+  const result = schema["~standard"].validate(value);
+  return result instanceof Promise ? result.then(toValidated) : toValidated(result);
+}
+
+function toValidated<T>(result: StandardSchemaV1.Result<T>): Validated<T> {
   if (result.issues === undefined) return { ok: true, value: result.value };
   return { ok: false, message: formatIssues(result.issues) };
 }
