@@ -76,6 +76,7 @@ export class Client {
   private readonly mode: "auto" | "legacy" | { pin: "2026-07-28" };
   private client: SdkClient | undefined;
   private connected = false;
+  private connecting: Promise<this> | undefined;
   private transport: Transport | undefined;
   /** Aborts when the connection closes, so a call waiting on its own sampling handler (2026-07-28) ends too. */
   private closed = new AbortController();
@@ -117,8 +118,16 @@ export class Client {
     return this.client;
   }
 
-  async connect(): Promise<this> {
-    if (this.connected) return this;
+  /** Connects once; concurrent calls share the attempt, and a failed attempt can be retried. */
+  connect(): Promise<this> {
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<this> {
     const sdk = await loadClientSdk();
     const client = new sdk.Client(
       { name: this.options.name ?? "fastmcp-ts-client", version: this.options.version ?? "1.0.0" },
@@ -284,8 +293,11 @@ export class Client {
   }
 
   async close(): Promise<void> {
+    // Closing while connecting closes what that attempt opens.
+    if (!this.connected && this.connecting !== undefined) await this.connecting.catch(() => undefined);
     if (!this.connected) return;
     this.connected = false;
+    this.connecting = undefined;
     await endHttpSession(this.transport);
     await this.client?.close();
   }

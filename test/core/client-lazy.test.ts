@@ -66,3 +66,46 @@ describe("the SDK client half is loaded on demand", () => {
     }
   });
 });
+
+describe("connect() is one attempt at a time", () => {
+  function countingTarget(failFirst = false) {
+    const server = new FastMCP({ name: "s" });
+    server.tool({ name: "ping", execute: () => "pong" });
+    const target = {
+      opened: 0,
+      connectInMemory() {
+        target.opened++;
+        if (failFirst && target.opened === 1) throw new Error("first attempt fails");
+        return server.connectInMemory();
+      },
+    };
+    return target;
+  }
+
+  it("concurrent calls share one connection", async () => {
+    const target = countingTarget();
+    const client = new Client(target);
+    const [a, b] = await Promise.all([client.connect(), client.connect()]);
+    expect(a).toBe(b);
+    expect(target.opened).toBe(1);
+    expect((await client.callTool("ping")).text).toBe("pong");
+    await client.close();
+  });
+
+  it("a failed attempt can be retried", async () => {
+    const target = countingTarget(true);
+    const client = new Client(target);
+    await expect(client.connect()).rejects.toThrow("first attempt fails");
+    await client.connect();
+    expect((await client.callTool("ping")).text).toBe("pong");
+    await client.close();
+  });
+
+  it("close() during connect() closes what the attempt opened", async () => {
+    const client = new Client(countingTarget());
+    const connecting = client.connect();
+    await client.close();
+    await connecting;
+    await expect(client.callTool("ping")).rejects.toThrow("Call await client.connect() first.");
+  });
+});
