@@ -13,6 +13,15 @@ const INVALID: Array<[string, unknown]> = [
   ["an unknown content type", { role: "assistant", content: { type: "bogus" }, model: "m" }],
 ];
 
+interface ToolResult {
+  isError?: boolean;
+  content: Array<{ text: string }>;
+}
+
+function toolResult(message: JSONRPCMessage | undefined): ToolResult {
+  return (message as unknown as { result: ToolResult }).result;
+}
+
 /** A hand-driven 2025 client on an in-memory wire: answers each sampling request with `answer`. */
 async function callWithAnswer(server: FastMCP, answers: unknown[], tool = "ask"): Promise<JSONRPCMessage[]> {
   const wire = server.connectInMemory();
@@ -72,10 +81,10 @@ describe("a client's invalid sampling answer (2025, raw wire)", () => {
     async (_label, bad) => {
       const valid = { role: "assistant", content: { type: "text", text: "fine" }, model: "m" };
       const [first, second] = await callWithAnswer(server, [bad, valid]);
-      const failed = (first as { result: { isError?: boolean; content: Array<{ text: string }> } }).result;
+      const failed = toolResult(first);
       expect(failed.isError).toBe(true);
       expect(failed.content[0]!.text).toContain("The client answered sampling with an invalid result");
-      const ok = (second as { result: { isError?: boolean; content: Array<{ text: string }> } }).result;
+      const ok = toolResult(second);
       expect(ok.isError).toBeUndefined();
       expect(ok.content[0]!.text).toBe("fine");
     },
@@ -86,9 +95,9 @@ describe("a client's invalid sampling answer (2025, raw wire)", () => {
   it("a result that is not an object ends at the sample's timeout, with a clear error", async () => {
     const valid = { role: "assistant", content: { type: "text", text: "fine" }, model: "m" };
     const [first, second] = await callWithAnswer(server, ["just text", valid], "ask_bounded");
-    const failed = (first as { result: { isError?: boolean; content: Array<{ text: string }> } }).result;
+    const failed = toolResult(first);
     expect(failed.isError).toBe(true);
     expect(failed.content[0]!.text).toBe("Sampling timed out after 300 ms");
-    expect((second as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe("fine");
+    expect(toolResult(second).content[0]!.text).toBe("fine");
   });
 });
