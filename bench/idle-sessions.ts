@@ -1,5 +1,7 @@
 // Section 5: memory per idle 2025-era HTTP session — open N sessions (initialize + initialized, no
 // GET stream, nothing else), full GC in the server, and divide the RSS and heap growth by N.
+
+import { legacyInitialize } from "../test/helpers/raw-http.js";
 import { type ChildServer, startChildServer } from "./lib/child-server.js";
 import { QUICK, section } from "./lib/section.js";
 import { round } from "./lib/stats.js";
@@ -10,16 +12,7 @@ async function openSession(url: string, i: number): Promise<string> {
   const response = await fetch(url, {
     method: "POST",
     headers: HEADERS,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: { sampling: {} },
-        clientInfo: { name: `idle-${i}`, version: "1" },
-      },
-    }),
+    body: JSON.stringify(legacyInitialize({ sampling: {} }, `idle-${i}`)),
   });
   await response.text();
   const session = response.headers.get("mcp-session-id");

@@ -6,6 +6,24 @@ import { QUICK, section } from "./lib/section.js";
 import { median, round } from "./lib/stats.js";
 import { lastText, samplingAnswer } from "./servers/common.js";
 
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** The official SDK v2 client pinned to 2026-07-28, answering every sample alike, through `fetch`. */
+async function connectClient(url: string, fetch: Fetch): Promise<V2Client> {
+  const client = new V2Client(
+    { name: "bench", version: "1.0.0" },
+    {
+      capabilities: { sampling: {} },
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+      // Enough rounds for the largest sequential case (8 samples → 9 rounds).
+      inputRequired: { maxRounds: 16 },
+    },
+  );
+  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch }));
+  return client;
+}
+
 export interface ReplayRow {
   tool: "sequential" | "parallel";
   n: number;
@@ -30,17 +48,7 @@ await section(import.meta.url, async () => {
       bodies.push(init.body);
     return fetch(input, init);
   };
-  const client = new V2Client(
-    { name: "bench", version: "1.0.0" },
-    {
-      capabilities: { sampling: {} },
-      versionNegotiation: { mode: { pin: "2026-07-28" } },
-      // Enough rounds for the largest sequential case (8 samples → 9 rounds).
-      inputRequired: { maxRounds: 16 },
-    },
-  );
-  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { fetch: recordingFetch }));
+  const client = await connectClient(server.url, recordingFetch);
   const cases: Array<["sequential" | "parallel", number]> = [];
   for (let n = 1; n <= 8; n++) cases.push(["sequential", n]);
   for (const n of [1, 2, 4, 8, 16, 32]) cases.push(["parallel", n]);
@@ -96,15 +104,6 @@ async function capProbe(): Promise<CapProbe> {
   const n = 8;
   const server = await startChildServer("ours.ts", { BENCH_MAX_REQUEST_STATE_BYTES: String(capBytes) });
   const states: number[] = [];
-  const client = new V2Client(
-    { name: "bench", version: "1.0.0" },
-    {
-      capabilities: { sampling: {} },
-      versionNegotiation: { mode: { pin: "2026-07-28" } },
-      inputRequired: { maxRounds: 16 },
-    },
-  );
-  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
   const stateFetch = async (input: string | URL | Request, init?: RequestInit) => {
     if (typeof init?.body === "string" && init.body.includes('"requestState"')) {
       const state = (JSON.parse(init.body) as { params: { requestState?: string } }).params.requestState;
@@ -112,7 +111,7 @@ async function capProbe(): Promise<CapProbe> {
     }
     return fetch(input, init);
   };
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { fetch: stateFetch }));
+  const client = await connectClient(server.url, stateFetch);
   try {
     const result = (await client.callTool({ name: "sequential", arguments: { n } })) as {
       isError?: boolean;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastMCP } from "../../src/index.js";
 import build from "../fixtures/sampling-basics.js";
-import { modernMeta, postModern, readMessages, streamSse } from "../helpers/raw-http.js";
+import { legacyInitialize, modernMeta, postModern, readMessages, streamSse } from "../helpers/raw-http.js";
 
 let server: FastMCP;
 let url: string;
@@ -19,16 +19,7 @@ describe("2025 era, raw HTTP without a GET stream", () => {
     const init = await fetch(url, {
       method: "POST",
       headers,
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-11-25",
-          capabilities: { sampling: {} },
-          clientInfo: { name: "raw", version: "1" },
-        },
-      }),
+      body: JSON.stringify(legacyInitialize()),
     });
     const session = init.headers.get("mcp-session-id")!;
     expect(session).toBeTruthy();

@@ -10,6 +10,19 @@ export interface RawMessage {
 
 export const MODERN = "2026-07-28";
 
+/** The 2025-era `initialize` a raw client opens with. */
+export function legacyInitialize(
+  capabilities: object = { sampling: {} },
+  clientName = "raw",
+): RawMessage & { id: number; method: "initialize" } {
+  return {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities, clientInfo: { name: clientName, version: "1" } },
+  };
+}
+
 export function modernMeta(capabilities: object): Record<string, unknown> {
   return {
     "io.modelcontextprotocol/protocolVersion": MODERN,

@@ -7,7 +7,7 @@ import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
 import build from "../fixtures/reliability-server.js";
 import { type Cell, cells, connect } from "../helpers/matrix.js";
-import { modernMeta, type RawMessage, streamSse } from "../helpers/raw-http.js";
+import { legacyInitialize, modernMeta, type RawMessage, streamSse } from "../helpers/raw-http.js";
 import { hangingHandler, lastText, rejectionOf, stats, waitFor } from "./helpers.js";
 import { RawStdio } from "./raw-stdio.js";
 
@@ -54,16 +54,7 @@ describe("a stdio client that dies mid-sample", () => {
         const capabilities = answerer === "client" ? { sampling: {} } : {};
         const call = { name: "sample", arguments: { prompt: "bye" } };
         if (era === "2025") {
-          raw.send({
-            jsonrpc: "2.0",
-            id: 1,
-            method: "initialize",
-            params: {
-              protocolVersion: LEGACY_VERSION,
-              capabilities,
-              clientInfo: { name: "raw", version: "1" },
-            },
-          });
+          raw.send(legacyInitialize(capabilities));
           await raw.next((m) => m.id === 1);
           raw.send({ jsonrpc: "2.0", method: "notifications/initialized" });
           raw.send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: call });
@@ -147,16 +138,7 @@ describe("HTTP clients that go away mid-sample", () => {
     const init = await fetch(url, {
       method: "POST",
       headers,
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: LEGACY_VERSION,
-          capabilities: { sampling: {} },
-          clientInfo: { name: "raw", version: "1" },
-        },
-      }),
+      body: JSON.stringify(legacyInitialize()),
     });
     const session = init.headers.get("mcp-session-id")!;
     await init.text();

@@ -3,6 +3,7 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { FastMCP } from "../../src/index.js";
+import { legacyInitialize } from "../helpers/raw-http.js";
 
 const INVALID: Array<[string, unknown]> = [
   [
@@ -41,16 +42,7 @@ async function callWithAnswer(server: FastMCP, answers: unknown[], tool = "ask")
     }
   };
   await wire.start();
-  await wire.send({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-11-25",
-      capabilities: { sampling: {} },
-      clientInfo: { name: "raw", version: "1" },
-    },
-  });
+  await wire.send(legacyInitialize() as JSONRPCMessage);
   await wire.send({ jsonrpc: "2.0", method: "notifications/initialized" });
   for (let i = 0; i < answers.length; i++) {
     // One call at a time, so the i-th sampling request gets the i-th answer.

@@ -5,6 +5,7 @@
 import { Client, type RequestContext, type SamplingMessage } from "../../src/index.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import build from "../fixtures/reliability-server.js";
+import { legacyInitialize } from "../helpers/raw-http.js";
 
 const durationMs = Number(process.argv[2] ?? 10_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -121,16 +122,7 @@ async function vanish(): Promise<void> {
   const init = await fetch(http.url, {
     method: "POST",
     headers,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: { sampling: {} },
-        clientInfo: { name: "raw", version: "1" },
-      },
-    }),
+    body: JSON.stringify(legacyInitialize()),
   });
   await init.text();
   const sessionHeaders = {
