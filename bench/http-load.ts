@@ -1,103 +1,16 @@
 // Section 3: Streamable HTTP under load — N clients × M concurrent sampled calls, both eras.
 // Each server runs in its own process (probe preloaded: request count, CPU); its RSS is sampled from /proc.
 // The load generator is the official SDK v2 client for every server, so the servers are compared on
-// the same requests; extra rows drive our server with our own Client.
-import { StreamableHTTPClientTransport, Client as V2Client } from "@modelcontextprotocol/client";
-import { Client } from "../src/index.js";
+// the same requests; extra rows drive our server with our own Client. It runs in as many processes
+// as there are cores: one single-threaded generator saturated before the servers did.
+import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { type ChildServer, startChildServer } from "./lib/child-server.js";
+import type { Config, Era } from "./lib/load-clients.js";
 import { QUICK, section } from "./lib/section.js";
 import { percentile, round, sleep } from "./lib/stats.js";
-import { ARGS, lastText, samplingAnswer, TOOL } from "./servers/common.js";
-
-type Era = "2025" | "2026";
-interface Config {
-  server: "fastmcp-ts" | "SDK v2 (raw)";
-  client: "SDK v2 client" | "fastmcp-ts Client";
-  era: Era;
-}
-
-const EXPECTED = samplingAnswer(ARGS.text).content.text;
-
-async function connectClient(
-  config: Config,
-  url: string,
-): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
-  if (config.client === "fastmcp-ts Client") {
-    const client = new Client(url, {
-      protocol: config.era,
-      samplingHandler: (_messages, params) => samplingAnswer(lastText(params)),
-    });
-    await client.connect();
-    return {
-      call: async () => {
-        if ((await client.callTool(TOOL, ARGS, { timeoutMs: CALL_TIMEOUT_MS })).text !== EXPECTED) {
-          throw new Error("wrong answer");
-        }
-      },
-      close: () => client.close(),
-    };
-  }
-  const client = new V2Client(
-    { name: "bench", version: "1.0.0" },
-    {
-      capabilities: { sampling: {} },
-      ...(config.era === "2026" && { versionNegotiation: { mode: { pin: "2026-07-28" } } }),
-    },
-  );
-  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return {
-    call: async () => {
-      const result = (await client.callTool(
-        { name: TOOL, arguments: ARGS },
-        { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS },
-      )) as {
-        content: Array<{ text?: string }>;
-      };
-      if (result.content[0]?.text !== EXPECTED) throw new Error(`wrong answer ${JSON.stringify(result)}`);
-    },
-    close: () => client.close(),
-  };
-}
-
-/** Every call is bounded, so a lost call costs at most this, not the SDK's 60 s default. */
-const CALL_TIMEOUT_MS = 20_000;
-
-interface Sample {
-  end: number;
-  ms: number;
-}
-
-/** Runs `workers` loops per client until `stop()`; records each completed call's end time and latency. */
-function drive(clients: Array<{ call: () => Promise<void> }>, workers: number) {
-  const samples: Sample[] = [];
-  let errors = 0;
-  let running = true;
-  let firstError: string | undefined;
-  const loops = clients.flatMap((client) =>
-    Array.from({ length: workers }, async () => {
-      while (running) {
-        const start = performance.now();
-        try {
-          await client.call();
-          const end = performance.now();
-          samples.push({ end, ms: end - start });
-        } catch (error) {
-          errors++;
-          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-          firstError ??= `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
-        }
-      }
-    }),
-  );
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-      return { samples, errors, firstError };
-    },
-  };
-}
+import type { WorkerReport } from "./load-worker.js";
 
 export interface LoadRow {
   server: string;
@@ -118,13 +31,13 @@ export interface LoadRow {
   httpPerCall: number;
   /** Server process CPU (user+system) per completed call, µs. */
   serverCpuUsPerCall: number;
-  /** Load-generator process CPU per completed call, µs (every client of the row shares that process). */
+  /** Load-generator CPU per completed call, µs (all its processes together). */
   clientCpuUsPerCall: number;
 }
 
 interface PassResult {
-  calls: number;
-  windowMs: number;
+  /** Calls per second completed inside the measured window, all load processes together. */
+  throughput: number;
   latencies: number[];
   errors: number;
   firstError?: string;
@@ -132,6 +45,40 @@ interface PassResult {
   requests: number;
   cpuUs: number;
   clientCpuUs: number;
+}
+
+/** Load-generating processes per pass: as many as the machine has cores, so the clients never saturate first. */
+const LOAD_PROCESSES = Math.max(2, availableParallelism());
+
+interface LoadProcess {
+  command(type: "warm" | "settle" | "measure" | "stop"): void;
+  next(type: string): Promise<{ report?: WorkerReport }>;
+}
+
+async function startLoadProcess(config: Config, url: string, clients: number, workers: number) {
+  const child = fork(
+    fileURLToPath(new URL("./load-worker.ts", import.meta.url)),
+    [JSON.stringify({ config, url, clients, workers })],
+    { execArgv: ["--import", import.meta.resolve("tsx")], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  const inbox: Array<{ type: string; report?: WorkerReport }> = [];
+  const waiting: Array<() => void> = [];
+  child.on("message", (message: { type: string; report?: WorkerReport }) => {
+    inbox.push(message);
+    for (const wake of waiting.splice(0)) wake();
+  });
+  const handle: LoadProcess = {
+    command: (type) => child.send({ type }),
+    async next(type) {
+      for (;;) {
+        const index = inbox.findIndex((message) => message.type === type);
+        if (index !== -1) return inbox.splice(index, 1)[0]!;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    },
+  };
+  await handle.next("ready");
+  return handle;
 }
 
 /** One pass of one config: its own server process, warm-up, measured window, drain. */
@@ -146,37 +93,39 @@ async function runPass(
     config.server === "fastmcp-ts" ? "ours.ts" : "sdk-v2-http.ts",
   );
   try {
-    const connected = [];
-    for (let i = 0; i < clients; i++) connected.push(await connectClient(config, server.url));
-    const warm = drive(connected, workers);
+    const share = Math.ceil(clients / LOAD_PROCESSES);
+    const loads = await Promise.all(
+      Array.from({ length: LOAD_PROCESSES }, () => startLoadProcess(config, server.url, share, workers)),
+    );
+    const all = async (type: "warm" | "settle" | "measure" | "stop", reply?: string) => {
+      for (const load of loads) load.command(type);
+      return reply === undefined ? [] : Promise.all(loads.map((load) => load.next(reply)));
+    };
+    await all("warm");
     await sleep(warmupMs);
-    await warm.stop();
+    await all("settle", "settled");
     const before = await server.stats();
     let peak = server.rssNow();
     const sampler = setInterval(() => {
       peak = Math.max(peak, server.rssNow());
     }, 100);
-    const clientCpuStart = process.cpuUsage();
-    const started = performance.now();
-    const load = drive(connected, workers);
+    await all("measure");
     await sleep(measureMs);
-    const windowEnd = performance.now();
-    const { samples, errors, firstError } = await load.stop();
+    const reports = (await all("stop", "report")).map((message) => message.report!);
     clearInterval(sampler);
-    const clientCpu = process.cpuUsage(clientCpuStart);
     const after = await server.stats();
-    await Promise.all(connected.map((client) => client.close().catch(() => {})));
+    const calls = reports.reduce((sum, report) => sum + report.calls, 0);
+    const firstError = reports.find((report) => report.firstError !== undefined)?.firstError;
     const result: PassResult = {
-      // Throughput counts calls completed inside the window; the drain after it is not timed.
-      calls: samples.filter((sample) => sample.end <= windowEnd).length,
-      windowMs: windowEnd - started,
-      latencies: samples.map((sample) => sample.ms),
-      errors,
+      // Throughput: calls completed inside each process's window, per second, summed over processes.
+      throughput: reports.reduce((sum, report) => sum + (report.callsInWindow / report.windowMs) * 1000, 0),
+      latencies: reports.flatMap((report) => report.latencies),
+      errors: reports.reduce((sum, report) => sum + report.errors, 0),
       peakRss: peak,
       // Requests and CPU cover the window and the drain, divided by every call they served.
-      requests: (after.requests - before.requests) / Math.max(samples.length, 1),
-      cpuUs: (after.cpuUs - before.cpuUs) / Math.max(samples.length, 1),
-      clientCpuUs: (clientCpu.user + clientCpu.system) / Math.max(samples.length, 1),
+      requests: (after.requests - before.requests) / Math.max(calls, 1),
+      cpuUs: (after.cpuUs - before.cpuUs) / Math.max(calls, 1),
+      clientCpuUs: reports.reduce((sum, report) => sum + report.cpuUs, 0) / Math.max(calls, 1),
       ...(firstError !== undefined && { firstError }),
     };
     return result;
@@ -195,7 +144,7 @@ function combine(config: Config, passes: PassResult[]): LoadRow {
     calls: passes.reduce((sum, pass) => sum + pass.latencies.length, 0),
     errors: passes.reduce((sum, pass) => sum + pass.errors, 0),
     ...(firstError !== undefined && { firstError }),
-    throughput: round(mean(passes.map((pass) => (pass.calls / pass.windowMs) * 1000)), 0),
+    throughput: round(mean(passes.map((pass) => pass.throughput)), 0),
     p50Ms: round(percentile(latencies, 50), 1),
     p99Ms: round(percentile(latencies, 99), 1),
     peakRssMb: round(Math.max(...passes.map((pass) => pass.peakRss)) / 2 ** 20),
@@ -230,5 +179,10 @@ await section(import.meta.url, async () => {
         .push(await runPass(config, shape.clients, shape.workers, shape.warmupMs, shape.measureMs));
     }
   }
-  return { ...shape, passes, rows: chosen.map((config) => combine(config, results.get(config)!)) };
+  return {
+    ...shape,
+    passes,
+    loadProcesses: LOAD_PROCESSES,
+    rows: chosen.map((config) => combine(config, results.get(config)!)),
+  };
 });

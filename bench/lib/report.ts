@@ -28,6 +28,8 @@ export interface Results {
           warmupMs: number;
           measureMs: number;
           passes: number;
+          /** Absent in runs from before the load generator was split over processes. */
+          loadProcesses?: number;
           rows: LoadRow[];
         }
       | Failed;
@@ -284,8 +286,9 @@ function httpLoad(r: Results["sections"]["http-load"]): string[] {
       `${r.warmupMs / 1000} s warm-up, then ${r.measureMs / 1000} s measured` +
       (r.passes > 1 ? `, ${r.passes} passes per row (the second in reverse row order)` : "") +
       ". The server runs in its own process " +
-      "(`node --import tsx`, Node's http server on 127.0.0.1); the clients share the parent process, so on this machine " +
-      "client and server compete for the same cores. fastmcp-ts serves both eras on one URL via `server.run({ transport: " +
+      "(`node --import tsx`, Node's http server on 127.0.0.1); the clients are spread over " +
+      `${r.loadProcesses ?? 1} load-generating processes (one per core: a single one saturated before either server did, ` +
+      "so the figure measured the load generator), and on this machine clients and server compete for the same cores. fastmcp-ts serves both eras on one URL via `server.run({ transport: " +
       '"http" })`; the raw SDK v2 server follows the SDK\'s legacy-routing recipe (sessionful ' +
       '`NodeStreamableHTTPServerTransport` per 2025 session, `createMcpHandler(factory, { legacy: "reject" })` for ' +
       "2026-07-28). The load generator is the official SDK v2 client for both servers; the extra rows drive our server with " +

@@ -1,0 +1,94 @@
+// What a load-generating process runs: one client of a given kind, and the loop that keeps it busy.
+import { StreamableHTTPClientTransport, Client as V2Client } from "@modelcontextprotocol/client";
+import { Client } from "../../src/index.js";
+import { ARGS, lastText, samplingAnswer, TOOL } from "../servers/common.js";
+
+export type Era = "2025" | "2026";
+export interface Config {
+  server: "fastmcp-ts" | "SDK v2 (raw)";
+  client: "SDK v2 client" | "fastmcp-ts Client";
+  era: Era;
+}
+
+const EXPECTED = samplingAnswer(ARGS.text).content.text;
+
+export async function connectClient(
+  config: Config,
+  url: string,
+): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
+  if (config.client === "fastmcp-ts Client") {
+    const client = new Client(url, {
+      protocol: config.era,
+      samplingHandler: (_messages, params) => samplingAnswer(lastText(params)),
+    });
+    await client.connect();
+    return {
+      call: async () => {
+        if ((await client.callTool(TOOL, ARGS, { timeoutMs: CALL_TIMEOUT_MS })).text !== EXPECTED) {
+          throw new Error("wrong answer");
+        }
+      },
+      close: () => client.close(),
+    };
+  }
+  const client = new V2Client(
+    { name: "bench", version: "1.0.0" },
+    {
+      capabilities: { sampling: {} },
+      ...(config.era === "2026" && { versionNegotiation: { mode: { pin: "2026-07-28" } } }),
+    },
+  );
+  client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return {
+    call: async () => {
+      const result = (await client.callTool(
+        { name: TOOL, arguments: ARGS },
+        { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS },
+      )) as {
+        content: Array<{ text?: string }>;
+      };
+      if (result.content[0]?.text !== EXPECTED) throw new Error(`wrong answer ${JSON.stringify(result)}`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Every call is bounded, so a lost call costs at most this, not the SDK's 60 s default. */
+const CALL_TIMEOUT_MS = 20_000;
+
+export interface Sample {
+  end: number;
+  ms: number;
+}
+
+/** Runs `workers` loops per client until `stop()`; records each completed call's end time and latency. */
+export function drive(clients: Array<{ call: () => Promise<void> }>, workers: number) {
+  const samples: Sample[] = [];
+  let errors = 0;
+  let running = true;
+  let firstError: string | undefined;
+  const loops = clients.flatMap((client) =>
+    Array.from({ length: workers }, async () => {
+      while (running) {
+        const start = performance.now();
+        try {
+          await client.call();
+          const end = performance.now();
+          samples.push({ end, ms: end - start });
+        } catch (error) {
+          errors++;
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          firstError ??= `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
+        }
+      }
+    }),
+  );
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return { samples, errors, firstError };
+    },
+  };
+}
