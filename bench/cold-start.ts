@@ -1,13 +1,13 @@
 // Section 2: stdio cold start — spawn → initialize → first sampled tool result, per framework.
 // Every TypeScript server starts the same way in one mode (all through `node --import tsx`, or all
 // pre-bundled by esbuild with node_modules left external, i.e. compiled JS), and one client measures all.
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client as V2Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { build } from "esbuild";
 import { Client } from "../src/index.js";
+import { packageBuild } from "./lib/package-build.js";
 import { QUICK, section } from "./lib/section.js";
 import { median, percentile, round } from "./lib/stats.js";
 import { ARGS, lastText, samplingAnswer, TOOL } from "./servers/common.js";
@@ -87,16 +87,6 @@ async function compileAll(outdir: string): Promise<void> {
     target: "node20",
     logLevel: "silent",
   });
-}
-
-/** fastmcp-ts exactly as it ships: the package's own tsdown build (`npm run build`), into `outdir`. */
-function packageBuild(outdir: string): void {
-  const tsdown = join(ROOT, "node_modules/tsdown/dist/run.mjs");
-  const built = spawnSync(process.execPath, [tsdown, "--out-dir", outdir, "--no-dts"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (built.status !== 0) throw new Error(`tsdown build failed (exit ${built.status})`);
 }
 
 export interface ColdStartRow {

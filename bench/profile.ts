@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { oursSetup, type Setup, sdkV2Setup } from "./in-memory.js";
-import { inclusiveTimes, summariseProfile } from "./lib/cpu-profile.js";
+import { inclusiveTimes, isOurs, summariseProfile } from "./lib/cpu-profile.js";
 import { QUICK, section } from "./lib/section.js";
 
 export interface ProfileResult {
@@ -39,7 +39,7 @@ async function profileOne(setup: Setup, calls: number, session: Session) {
       .map((b) => ({ name: b.name, usPerCall: perCall(b.ms) })),
     top: summary.functions.map((f) => ({ name: f.name, usPerCall: perCall(f.ms) })),
     ...(setup.name.startsWith("fastmcp-ts") && {
-      ours: inclusiveTimes(file, (url) => url.includes("/src/"))
+      ours: inclusiveTimes(file, isOurs)
         .slice(0, 15)
         .map((f) => ({ name: f.name, usPerCall: perCall(f.ms) })),
     }),

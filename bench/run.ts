@@ -2,13 +2,23 @@
 // Node process, one after another, and writes BENCHMARKS.md from this single run. Never fails on timing.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { machine, watchOtherLoad } from "./lib/machine.js";
+import { PACKAGE_DIR, packageBuild } from "./lib/package-build.js";
 import { type Results, renderReport } from "./lib/report.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
 const TSX = import.meta.resolve("tsx");
+// fastmcp-ts is measured as it ships: built once by tsdown, and every benchmark process (sections,
+// servers, load generators) resolves the project's src/index to that build (bench/lib/use-dist.mjs).
+packageBuild();
+const FROM_BUILD = {
+  BENCH_FASTMCP_DIST: pathToFileURL(join(PACKAGE_DIR, "index.mjs")).href,
+  NODE_OPTIONS:
+    `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(resolve(ROOT, "bench/lib/use-dist.mjs")).href}`.trim(),
+};
 const SECTIONS = ["in-memory", "cold-start", "http-load", "replay", "idle-sessions", "profile"] as const;
 
 function runSection(name: string): Promise<unknown> {
@@ -19,6 +29,7 @@ function runSection(name: string): Promise<unknown> {
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, ...FROM_BUILD },
       },
     );
     let out = "";
@@ -44,7 +55,12 @@ if (process.argv.includes("--render")) {
 
 const started = Date.now();
 const load = watchOtherLoad();
-const results: Partial<Results> = { machine: machine(), quick: QUICK, sections: {} as Results["sections"] };
+const results: Partial<Results> = {
+  machine: machine(),
+  quick: QUICK,
+  fromBuild: true,
+  sections: {} as Results["sections"],
+};
 for (const name of SECTIONS) {
   const t = Date.now();
   process.stderr.write(`bench: ${name}${QUICK ? " (quick)" : ""}… `);

@@ -15,6 +15,18 @@ interface Profile {
   timeDeltas?: number[];
 }
 
+/** fastmcp-ts's own code: its build (what the benchmark measures) or src/ (a section run alone). */
+export function isOurs(url: string): boolean {
+  return url.includes("/fastmcp-ts-bench/pkg/") || url.includes("/src/");
+}
+
+function shortUrl(url: string): string {
+  return url
+    .replace(/^.*\/fastmcp-ts-bench\/pkg\//, "dist/")
+    .replace(/^.*node_modules\//, "")
+    .replace(/^file:\/\/.*\/(src|bench)\//, "$1/");
+}
+
 export function bucketOf(url: string, fn: string): string {
   if (url === "")
     return fn === "(garbage collector)"
@@ -24,7 +36,7 @@ export function bucketOf(url: string, fn: string): string {
         : fn === "(program)"
           ? "V8/native"
           : "V8/native";
-  if (url.includes("/src/")) return "fastmcp-ts (src/)";
+  if (isOurs(url)) return "fastmcp-ts";
   if (url.includes("/bench/")) return "bench harness";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) {
@@ -57,7 +69,7 @@ export function summariseProfile(path: string, top = 25) {
     const { url, functionName, lineNumber } = node.callFrame;
     const bucket = bucketOf(url, functionName);
     buckets.set(bucket, (buckets.get(bucket) ?? 0) + us);
-    const short = url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/(src|bench)\//, "$1/");
+    const short = shortUrl(url);
     const key = `${functionName || "(anonymous)"} ${short}:${lineNumber + 1}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
@@ -86,7 +98,7 @@ export function inclusiveTimes(path: string, filter: (url: string) => boolean) {
     const node = byId.get(id)!;
     const { url, functionName, lineNumber } = node.callFrame;
     const key = filter(url)
-      ? `${functionName || "(anonymous)"} ${url.replace(/^.*\/(src|bench)\//, "$1/")}:${lineNumber + 1}`
+      ? `${functionName || "(anonymous)"} ${shortUrl(url)}:${lineNumber + 1}`
       : undefined;
     const fresh = key !== undefined && !active.has(key);
     if (fresh) active.add(key!);

@@ -17,6 +17,8 @@ export interface Results {
   };
   quick: boolean;
   durationSeconds: number;
+  /** fastmcp-ts measured from its tsdown build (absent in runs from before that). */
+  fromBuild?: boolean;
   load: { seconds: number; otherCpuSeconds: number; otherShare: number; maxLoad1: number; busiest: string[] };
   sections: {
     "in-memory": InMemoryResult | Failed;
@@ -71,7 +73,9 @@ export function renderReport(results: Results): string {
   );
   out.push("");
   out.push(`- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.platform}`);
-  out.push(`- Node ${m.node}; fastmcp-ts from src/ (through tsx unless a row says otherwise)`);
+  out.push(
+    `- Node ${m.node}; fastmcp-ts ${results.fromBuild === true ? "as it ships: its tsdown build (dist), like every other framework from its package" : "from src/ through tsx"} unless a row says otherwise`,
+  );
   out.push(
     `- Other load: processes outside the benchmark used ${f(load.otherCpuSeconds)} CPU-seconds ` +
       `(${f(load.otherShare * 100)} % of the machine) during the run; highest 1-minute load average ${f(load.maxLoad1, 2)}, ` +
