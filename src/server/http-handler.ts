@@ -90,11 +90,18 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     if (sessionId !== null) {
       const transport = sessions.get(sessionId, authInfo?.clientId);
       if (transport === undefined) return rpcError(404, -32001, "Session not found");
-      const response = await transport.handleRequest(request, {
-        ...(body !== NO_BODY && { parsedBody: body }),
-        ...(authInfo !== undefined && { authInfo }),
-      });
-      return sessions.track(sessionId, request, response, requestIdsOf(body));
+      const exchange = sessions.begin(sessionId, request, requestIdsOf(body));
+      let response: Response;
+      try {
+        response = await transport.handleRequest(request, {
+          ...(body !== NO_BODY && { parsedBody: body }),
+          ...(authInfo !== undefined && { authInfo }),
+        });
+      } catch (error) {
+        exchange.respond(new Response(null, { status: 500 })); // ends the exchange; the error goes on
+        throw error;
+      }
+      return exchange.respond(response);
     }
     if (request.method !== "POST")
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
