@@ -31,6 +31,28 @@ export function modernMeta(capabilities: object): Record<string, unknown> {
   };
 }
 
+/**
+ * Opens a 2025 session by hand — `initialize`, then `notifications/initialized` — and returns the
+ * headers that continue it (session id and protocol version).
+ */
+export async function openLegacySession(url: string): Promise<Record<string, string>> {
+  const base = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const init = await fetch(url, { method: "POST", headers: base, body: JSON.stringify(legacyInitialize()) });
+  await init.text();
+  const headers = {
+    ...base,
+    "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
+    "mcp-protocol-version": "2025-11-25",
+  };
+  const initialized = await fetch(url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  await initialized.text();
+  return headers;
+}
+
 /** POSTs one 2026-07-28 request with the headers the revision requires. */
 export async function postModern(
   url: string,

@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FastMCP } from "../../src/index.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
-import { legacyInitialize, readMessages } from "../helpers/raw-http.js";
-
-const HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+import { openLegacySession, readMessages } from "../helpers/raw-http.js";
 
 describe("2025 session in-flight tracking", () => {
   let http: RunningHttpServer;
@@ -25,25 +23,7 @@ describe("2025 session in-flight tracking", () => {
   });
   afterAll(() => http.close());
 
-  async function openSession(): Promise<Record<string, string>> {
-    const init = await fetch(http.url, {
-      method: "POST",
-      headers: HEADERS,
-      body: JSON.stringify(legacyInitialize()),
-    });
-    await init.text();
-    const headers = {
-      ...HEADERS,
-      "mcp-session-id": init.headers.get("mcp-session-id")!,
-      "mcp-protocol-version": "2025-11-25",
-    };
-    await fetch(http.url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-    });
-    return headers;
-  }
+  const openSession = () => openLegacySession(http.url);
 
   const call = (headers: Record<string, string>, id: number, name: string) =>
     fetch(http.url, {

@@ -5,7 +5,7 @@
 import { Client, type RequestContext, type SamplingMessage } from "../../src/index.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import build from "../fixtures/reliability-server.js";
-import { legacyInitialize } from "../helpers/raw-http.js";
+import { openLegacySession } from "../helpers/raw-http.js";
 
 const durationMs = Number(process.argv[2] ?? 10_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -118,25 +118,7 @@ async function life(n: number): Promise<void> {
 /** A 2025 client that vanishes mid-sample without DELETE (its streams just drop). */
 async function vanish(): Promise<void> {
   count("vanish");
-  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-  const init = await fetch(http.url, {
-    method: "POST",
-    headers,
-    body: JSON.stringify(legacyInitialize()),
-  });
-  await init.text();
-  const sessionHeaders = {
-    ...headers,
-    "mcp-session-id": init.headers.get("mcp-session-id")!,
-    "mcp-protocol-version": "2025-11-25",
-  };
-  await (
-    await fetch(http.url, {
-      method: "POST",
-      headers: sessionHeaders,
-      body: '{"jsonrpc":"2.0","method":"notifications/initialized"}',
-    })
-  ).text();
+  const sessionHeaders = await openLegacySession(http.url);
   const controller = new AbortController();
   const call = await fetch(http.url, {
     method: "POST",
