@@ -1,6 +1,5 @@
 // Section 1: one sampled tool call in memory (tools/call → sampling/createMessage → answer → result),
 // per framework, warmed, in interleaved rounds so drift and GC hit every framework alike.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Client as V2Client, InMemoryTransport as V2Memory } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -9,7 +8,7 @@ import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { InMemoryTransport as ServerMemory } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { Client } from "../src/index.js";
-import { QUICK, section } from "./lib/section.js";
+import { QUICK, runInChild, section } from "./lib/section.js";
 import { percentile, round } from "./lib/stats.js";
 import { ARGS, lastText, samplingAnswer, samplingParams, TOOL } from "./servers/common.js";
 import { buildOurs } from "./servers/ours.js";
@@ -234,21 +233,7 @@ async function runPair(pair: string, options: { rounds: number; calls: number; w
 }
 
 function runPairProcess(pair: string): Promise<InMemoryResult["rows"]> {
-  return new Promise((resolveRows, reject) => {
-    const args = ["--import", import.meta.resolve("tsx"), fileURLToPath(import.meta.url), "--pair", pair];
-    const child = spawn(process.execPath, [...args, ...(QUICK ? ["--quick"] : [])], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
-      if (line === undefined) reject(new Error(`in-memory pair ${pair} exited with ${code}`));
-      else resolveRows(JSON.parse(line.slice("@@RESULT ".length)));
-    });
-  });
+  return runInChild(fileURLToPath(import.meta.url), ["--pair", pair]);
 }
 
 await section(import.meta.url, async (): Promise<InMemoryResult | RowResult[]> => {

@@ -1,6 +1,5 @@
 // Profiles section 1's hot path (in-memory sampled call) with the V8 CPU profiler, only while measuring,
 // and splits the time: ours vs the raw SDK v2 by where the code lives (ours, SDK, zod, Node, GC).
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
@@ -8,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { oursSetup, type Setup, sdkV2Setup } from "./in-memory.js";
 import { inclusiveTimes, isOurs, summariseProfile } from "./lib/cpu-profile.js";
-import { QUICK, section } from "./lib/section.js";
+import { QUICK, runInChild, section } from "./lib/section.js";
 
 export interface ProfileResult {
   calls: number;
@@ -56,21 +55,7 @@ const STACKS: Record<string, () => Promise<Setup>> = {
 
 /** Each stack is profiled in a fresh process of its own, like section 1 (one framework per process). */
 function profileInChild(stack: string): Promise<ProfileResult["rows"][number]> {
-  return new Promise((resolveRow, reject) => {
-    const args = ["--import", import.meta.resolve("tsx"), fileURLToPath(import.meta.url), "--stack", stack];
-    const child = spawn(process.execPath, [...args, ...(QUICK ? ["--quick"] : [])], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
-      if (line === undefined) reject(new Error(`profile of ${stack} exited with ${code}`));
-      else resolveRow(JSON.parse(line.slice("@@RESULT ".length)));
-    });
-  });
+  return runInChild(fileURLToPath(import.meta.url), ["--stack", stack]);
 }
 
 await section(import.meta.url, async (): Promise<ProfileResult | ProfileResult["rows"][number]> => {

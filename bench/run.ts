@@ -1,16 +1,14 @@
 // `npm run bench` (full, ~5–8 min) or `npm run bench -- --quick` (< 2 min): runs every section in its own
 // Node process, one after another, and writes BENCHMARKS.md from this single run. Never fails on timing.
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { machine, watchOtherLoad } from "./lib/machine.js";
 import { PACKAGE_DIR, packageBuild } from "./lib/package-build.js";
 import { type Results, renderReport } from "./lib/report.js";
+import { QUICK, runInChild } from "./lib/section.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const QUICK = process.argv.includes("--quick");
-const TSX = import.meta.resolve("tsx");
 // fastmcp-ts is measured as it ships: built once by tsdown, and every benchmark process (sections,
 // servers, load generators) resolves the project's src/index to that build (bench/lib/use-dist.mjs).
 packageBuild();
@@ -22,26 +20,7 @@ const FROM_BUILD = {
 const SECTIONS = ["in-memory", "cold-start", "http-load", "replay", "idle-sessions", "profile"] as const;
 
 function runSection(name: string): Promise<unknown> {
-  return new Promise((resolveResult, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", TSX, `bench/${name}.ts`, ...(QUICK ? ["--quick"] : [])],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, ...FROM_BUILD },
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
-      if (line === undefined) reject(new Error(`section ${name} exited with ${code} and no result`));
-      else resolveResult(JSON.parse(line.slice("@@RESULT ".length)));
-    });
-  });
+  return runInChild(`bench/${name}.ts`, [], { cwd: ROOT, env: { ...process.env, ...FROM_BUILD } });
 }
 
 // `--render`: rewrite BENCHMARKS.md from the last run's saved figures (no measuring).

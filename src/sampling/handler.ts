@@ -49,21 +49,13 @@ export function toCreateMessageResult(value: unknown, withTools: boolean): AnyCr
       stopReason: "endTurn",
     };
   }
-  if (isPlainTextAnswer(value)) return value;
-  // A result with array content or tool blocks is valid only when tools were offered.
-  const schema = withTools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-    throw new FastMCPError(
-      "INVALID_RESULT",
-      `Sampling handler returned an invalid result${where}: ${issue?.message ?? "unknown problem"}. ` +
-        `Return a string or { role: "assistant", content: { type: "text", text }, model }.`,
-    );
-  }
-  // Keep the handler's own object (extra fields such as _meta included), not zod's copy.
-  return value as AnyCreateMessageResult;
+  const checked = checkWireResult(value, withTools);
+  if (checked.ok) return checked.value;
+  throw new FastMCPError(
+    "INVALID_RESULT",
+    `Sampling handler returned an invalid result${checked.where}: ${checked.issue}. ` +
+      `Return a string or { role: "assistant", content: { type: "text", text }, model }.`,
+  );
 }
 
 const ANSWER_KEYS = new Set(["role", "content", "model", "stopReason"]);
@@ -96,14 +88,16 @@ function isPlainTextAnswer(value: unknown): value is CreateMessageResult {
 export function checkWireResult(
   value: unknown,
   withTools: boolean,
-): { ok: true; value: AnyCreateMessageResult } | { ok: false; message: string } {
+): { ok: true; value: AnyCreateMessageResult } | { ok: false; issue: string; where: string } {
   if (isPlainTextAnswer(value)) return { ok: true, value };
+  // A result with array content or tool blocks is valid only when tools were offered.
   const schema = withTools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
   const parsed = schema.safeParse(value);
+  // Keep the answer's own object (extra fields such as _meta included), not zod's copy.
   if (parsed.success) return { ok: true, value: value as AnyCreateMessageResult };
   const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  return { ok: false, message: `${issue?.message ?? "unknown problem"}${where}` };
+  const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  return { ok: false, issue: issue?.message ?? "unknown problem", where };
 }
 
 /** Runs a handler and normalises its answer. */

@@ -13,7 +13,9 @@ function samplingResultSchema(withTools: boolean): StandardSchemaV1<unknown, Any
       vendor: "fastmcp-ts",
       validate(value) {
         const checked = checkWireResult(value, withTools);
-        return checked.ok ? { value: checked.value } : { issues: [{ message: checked.message }] };
+        return checked.ok
+          ? { value: checked.value }
+          : { issues: [{ message: `${checked.issue}${checked.where}` }] };
       },
     },
   };

@@ -238,7 +238,8 @@ export class Context implements SamplingHost {
 
 function validateClientAnswer(answer: unknown, withTools: boolean): AnyCreateMessageResult {
   const checked = checkWireResult(answer, withTools);
-  if (!checked.ok) throw new FastMCPError("INVALID_RESULT", invalidAnswer(checked.message));
+  if (!checked.ok)
+    throw new FastMCPError("INVALID_RESULT", invalidAnswer(`${checked.issue}${checked.where}`));
   return checked.value;
 }
 

@@ -7,11 +7,15 @@ import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
 import build from "../fixtures/reliability-server.js";
 import { type Cell, cells, connect } from "../helpers/matrix.js";
-import { legacyInitialize, modernMeta, type RawMessage, streamSse } from "../helpers/raw-http.js";
+import {
+  legacyInitialize,
+  modernMeta,
+  openLegacySession,
+  type RawMessage,
+  streamSse,
+} from "../helpers/raw-http.js";
 import { hangingHandler, lastText, rejectionOf, stats, waitFor } from "./helpers.js";
 import { RawStdio } from "./raw-stdio.js";
-
-const LEGACY_VERSION = "2025-11-25";
 
 describe.each(cells({ transports: ["stdio"] }))(
   "a stdio server that exits mid-sample ($era)",
@@ -134,20 +138,7 @@ describe("HTTP clients that go away mid-sample", () => {
   });
 
   it("2025: a client that vanishes mid-sample (no DELETE) has its call cancelled and its session reaped", async () => {
-    const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-    const init = await fetch(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(legacyInitialize()),
-    });
-    const session = init.headers.get("mcp-session-id")!;
-    await init.text();
-    const sessionHeaders = { ...headers, "mcp-session-id": session, "mcp-protocol-version": LEGACY_VERSION };
-    await fetch(url, {
-      method: "POST",
-      headers: sessionHeaders,
-      body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-    });
+    const sessionHeaders = await openLegacySession(url);
     // The optional GET stream too, as the SDK's client opens it.
     const getController = new AbortController();
     const get = await fetch(url, {
