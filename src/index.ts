@@ -62,3 +62,5 @@ export { FastMCP, type FastMCPOptions, type RunOptions } from "./server/fastmcp.
 export type { HttpAuthOptions } from "./server/http-auth.js";
 export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.js";
 export type { HttpRunOptions } from "./server/http-types.js";
+export { defaultPrincipal, type PrincipalOf } from "./server/principal.js";
+export type { SessionLimitOptions } from "./server/session-limits.js";

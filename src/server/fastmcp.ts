@@ -19,6 +19,7 @@ import type {
 } from "./definitions.js";
 import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
+import { type PrincipalOf, principalOf } from "./principal.js";
 import { Registry } from "./registry.js";
 import { ResourceSubscriptions } from "./subscriptions.js";
 
@@ -47,6 +48,11 @@ export interface FastMCPOptions {
    * error, and a longer state sent by a client is refused unread. Default 1 MiB.
    */
   maxRequestStateBytes?: number;
+  /**
+   * Who an authenticated request acts for; 2025 sessions and 2026-07-28 request state are bound to
+   * it. Default: the verifier's `extra.sub` when it gives one, else `clientId` (see docs/security.md).
+   */
+  principal?: PrincipalOf;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -102,7 +108,7 @@ export class FastMCP {
       ttlSeconds: options.requestStateTtlSeconds ?? 600,
       maxBytes: options.maxRequestStateBytes ?? DEFAULT_MAX_REQUEST_STATE_BYTES,
       // A state minted for one authenticated caller is refused when another echoes it.
-      bind: (ctx) => ctx?.http?.authInfo?.clientId ?? "",
+      bind: (ctx) => principalOf(ctx?.http?.authInfo, options.principal) ?? "",
     });
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },

@@ -14,8 +14,10 @@ import {
 import type { FastMCP } from "./fastmcp.js";
 import { authenticate, type HttpAuthOptions } from "./http-auth.js";
 import { HttpSessions } from "./http-sessions.js";
+import { principalOf } from "./principal.js";
+import { DEFAULT_UNUSED_SESSION_MS, SessionCaps, type SessionLimitOptions } from "./session-limits.js";
 
-export interface HttpHandlerOptions {
+export interface HttpHandlerOptions extends SessionLimitOptions {
   /** Host names the `Host` header may carry (DNS-rebinding protection). Omit to accept any. */
   allowedHosts?: string[];
   /** Origin host names a browser `Origin` header may carry. Omit to accept any. */
@@ -53,7 +55,12 @@ const PARSE_FAILED = Symbol("parse failed");
  */
 export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions = {}): McpFetchHandler {
   const maxRequestBodySize = options.maxRequestBodySize ?? DEFAULT_MAX_BODY;
-  const sessions = new HttpSessions(options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_MS);
+  const sessions = new HttpSessions(
+    options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_MS,
+    options.unusedSessionTimeoutMs ?? DEFAULT_UNUSED_SESSION_MS,
+  );
+  const caps = new SessionCaps(options);
+  const principal = (authInfo: AuthInfo | undefined) => principalOf(authInfo, fastmcp.options.principal);
   const modern: McpHttpHandler = createMcpHandler(({ era }) => fastmcp.createServer(era), {
     legacy: "reject",
     maxRequestBodySize,
@@ -65,30 +72,49 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     body: unknown,
     authInfo: AuthInfo | undefined,
   ): Promise<Response> {
+    const owner = principal(authInfo);
+    const slot = caps.take(owner);
+    if (slot instanceof Response) return slot;
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       maxRequestBodySize,
       onsessioninitialized: (id) => {
-        sessions.add(id, transport, authInfo?.clientId);
+        slot.bind(id);
+        sessions.add(id, transport, owner);
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
+        caps.closed(id);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
+      if (transport.sessionId === undefined) return;
+      sessions.delete(transport.sessionId);
+      caps.closed(transport.sessionId);
     };
-    await fastmcp.createServer("legacy").connect(transport);
-    return transport.handleRequest(request, {
-      parsedBody: body,
-      ...(authInfo !== undefined && { authInfo }),
-    });
+    const server = fastmcp.createServer("legacy");
+    let response: Response | undefined;
+    try {
+      await server.connect(transport);
+      response = await transport.handleRequest(request, {
+        parsedBody: body,
+        ...(authInfo !== undefined && { authInfo }),
+      });
+    } finally {
+      // An initialize the transport refused (406, 415, a bad version…) opened no session: nothing may
+      // keep its server (resource subscriptions would, until the process ends).
+      if (transport.sessionId === undefined || response === undefined) {
+        slot.release();
+        await server.close().catch(() => undefined);
+      }
+    }
+    return response;
   }
 
   async function legacy(request: Request, body: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
-      const transport = sessions.get(sessionId, authInfo?.clientId);
+      const transport = sessions.get(sessionId, principal(authInfo));
       if (transport === undefined) return rpcError(404, -32001, "Session not found");
       const exchange = sessions.begin(sessionId, request, requestIdsOf(body));
       let response: Response;

@@ -6,8 +6,10 @@ import type {
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
-  /** Who opened it (AuthInfo.clientId); another principal cannot use it. */
+  /** Who opened it (see principal.ts); another principal cannot use it. */
   principal: string | undefined;
+  /** Whether anything came after `initialize`; an unused session is reaped sooner. */
+  used: boolean;
   /** Requests and response streams in flight. */
   open: number;
   lastSeen: number;
@@ -33,14 +35,24 @@ export class HttpSessions {
   private readonly sessions = new Map<string, Session>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly idleTimeoutMs: number | undefined) {}
+  constructor(
+    private readonly idleTimeoutMs: number | undefined,
+    private readonly unusedTimeoutMs: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   get size(): number {
     return this.sessions.size;
   }
 
   add(id: string, transport: WebStandardStreamableHTTPServerTransport, principal: string | undefined): void {
-    const session: Session = { transport, principal, open: 0, lastSeen: Date.now(), unanswered: new Map() };
+    const session: Session = {
+      transport,
+      principal,
+      used: false,
+      open: 0,
+      lastSeen: Date.now(),
+      unanswered: new Map(),
+    };
     // A POST's SSE stream ends once its requests are answered: seeing the answers go out tells us,
     // with no stream wrapped around the response (that re-wrap cost ~9% of the server's CPU per call).
     const send = transport.send.bind(transport);
@@ -78,6 +90,7 @@ export class HttpSessions {
     if (session === undefined) return UNTRACKED;
     session.open++;
     session.lastSeen = Date.now();
+    if (requestIds.length > 0 || request.method === "GET") session.used = true;
     let settled = false;
     let waiting = requestIds.length;
     const settle = (disconnected: boolean) => {
@@ -126,16 +139,17 @@ export class HttpSessions {
   private startSweeper(): void {
     if (this.idleTimeoutMs === undefined || this.sweeper !== undefined) return;
     const idle = this.idleTimeoutMs;
+    const unused = Math.min(idle, this.unusedTimeoutMs);
     this.sweeper = setInterval(
       () => {
         const now = Date.now();
         for (const [id, session] of this.sessions) {
-          if (session.open > 0 || now - session.lastSeen < idle) continue;
+          if (session.open > 0 || now - session.lastSeen < (session.used ? idle : unused)) continue;
           this.delete(id);
           void session.transport.close().catch(() => undefined);
         }
       },
-      Math.max(50, Math.min(idle / 2, 30_000)),
+      Math.max(50, Math.min(unused / 2, 30_000)),
     );
     // Never the reason a process stays alive.
     (this.sweeper as { unref?: () => void }).unref?.();
