@@ -17,6 +17,7 @@ Commands:
   call <target> <tool> [args]    call a tool; its sampling requests are answered by --llm
   list <target>                  list tools (with schemas), resources and prompts
   demo                           run the demo server's LLM-powered tools end to end
+  install <host> <server-file>   add a server to Claude Desktop, Cursor, VS Code, Claude Code (or print it)
 
 <target> is a server script, an http(s):// URL, or a server name from an mcpServers config
 (--config <file>, ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json).
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   call: async () => (await import("./commands/call.js")).runCall,
   list: async () => (await import("./commands/list.js")).runList,
   demo: async () => (await import("./commands/demo.js")).runDemo,
+  install: async () => (await import("./commands/install.js")).runInstall,
 };
 
 function version(): string {

@@ -84,3 +84,33 @@ describe("the built package", () => {
     expect(bare.has("@modelcontextprotocol/server")).toBe(true);
   });
 });
+
+describe("the built CLI's install", () => {
+  it("writes an entry that starts a .ts server of another project through the built CLI, from any cwd", async () => {
+    const { Client } = await import("@modelcontextprotocol/client");
+    const { StdioClientTransport } = await import("@modelcontextprotocol/client/stdio");
+    writeFileSync(
+      join(consumer, "server.ts"),
+      `import { FastMCP } from "fastmcp-ts";\nconst server = new FastMCP({ name: "consumer" });\nserver.tool({ name: "hello", execute: (): string => "hi" });\nexport default server;\n`,
+    );
+    const printed = execFileSync(
+      process.execPath,
+      [join(root, "dist/cli/main.mjs"), "install", "mcp-json", "server.ts", "--name", "c"],
+      { cwd: consumer, encoding: "utf8" },
+    );
+    const entry = (JSON.parse(printed) as Record<string, { command: string; args: string[] }>).c!;
+    expect(entry.args).toEqual([join(root, "dist/cli/main.mjs"), "run", join(consumer, "server.ts")]);
+    const client = new Client({ name: "host", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: entry.command,
+        args: entry.args,
+        cwd: tmpdir(),
+        env: { PATH: "/nonexistent" },
+      }),
+    );
+    const { tools } = await client.listTools();
+    await client.close();
+    expect(tools.map((tool) => tool.name)).toEqual(["hello"]);
+  }, 60_000);
+});
