@@ -48,6 +48,7 @@ export type {
   ToolResultContent,
   ToolUseContent,
 } from "./sampling/types.js";
+export type { SamplingUsage, UsageEvent, UsageHook } from "./sampling/usage.js";
 export type { Completer, Completers } from "./server/completion.js";
 export { Context, type ProtocolEraName } from "./server/context.js";
 export {

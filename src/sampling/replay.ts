@@ -44,6 +44,8 @@ export class ReplayRun {
   private readonly pending: Record<string, PendingInput> = {};
   private pendingCount = 0;
   private readonly unsolicited = new Map<string, unknown>();
+  /** Answers that arrived in this round (the others were taken from the state of earlier rounds). */
+  private readonly fresh = new Set<unknown>();
   private closeRound?: () => void;
   private readonly roundClosed: Promise<"round">;
 
@@ -72,7 +74,10 @@ export class ReplayRun {
     // for that very key (a client may answer a first round it predicted); the rest are ignored.
     for (const [key, value] of Object.entries(responses ?? {})) {
       if (key in this.state.hashes) {
-        if (!(key in this.state.answers)) this.state.answers[key] = value;
+        if (!(key in this.state.answers)) {
+          this.state.answers[key] = value;
+          this.fresh.add(value);
+        }
       } else {
         this.unsolicited.set(key, value);
       }
@@ -101,14 +106,21 @@ export class ReplayRun {
     if (key in this.state.answers) return Promise.resolve(this.state.answers[key]);
     this.state.hashes[key] = hash;
     if (this.unsolicited.has(key)) {
-      this.state.answers[key] = this.unsolicited.get(key);
-      return Promise.resolve(this.state.answers[key]);
+      const answer = this.unsolicited.get(key);
+      this.state.answers[key] = answer;
+      this.fresh.add(answer);
+      return Promise.resolve(answer);
     }
     this.pending[key] = { method, params };
     if (this.pendingCount++ === 0) setImmediate(() => this.closeRound?.());
     // A fresh promise each time: a shared never-settling one would keep every abandoned run's
     // continuation (its context, its server) reachable forever — a leak of ~30 KB per round.
     return new Promise<never>(() => {});
+  }
+
+  /** True for an answer the client sent in this round, false for one replayed from the state. */
+  isFresh(answer: unknown): boolean {
+    return this.fresh.has(answer);
   }
 
   /** Runs `step` once across all rounds; later rounds get the stored (JSON) result. */

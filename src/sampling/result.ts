@@ -1,6 +1,7 @@
 import type { AnyCreateMessageResult } from "./handler.js";
 import { contentBlocks, joinText } from "./normalize.js";
 import type { SamplingMessage, SamplingResult } from "./types.js";
+import { usageFromMeta } from "./usage.js";
 
 /** Shapes a protocol result into what `ctx.sample` returns. */
 export function toSamplingResult(
@@ -13,6 +14,10 @@ export function toSamplingResult(
   const history: SamplingMessage[] = [...messages, { role: "assistant", content: response.content }];
   const result: SamplingResult<string> = { text, content, model: response.model, result: text, history, via };
   if (response.stopReason !== undefined) result.stopReason = response.stopReason;
-  if (response._meta !== undefined) result.meta = response._meta as Record<string, unknown>;
+  if (response._meta !== undefined) {
+    result.meta = response._meta as Record<string, unknown>;
+    const usage = usageFromMeta(response._meta);
+    if (usage !== undefined) result.usage = usage;
+  }
   return result;
 }

@@ -20,6 +20,7 @@ import type {
   ToolChoiceMode,
   ToolResultContent,
 } from "./types.js";
+import { usageFromMeta } from "./usage.js";
 
 /**
  * One `sampling/createMessage` of a tool exchange. The messages are checked against the spec's
@@ -77,6 +78,7 @@ export async function sampleStep(
     });
     history.push({ role: "user", content: toolResults });
   }
+  const usage = usageFromMeta(response._meta);
   return {
     response,
     history,
@@ -85,5 +87,6 @@ export async function sampleStep(
     toolResults,
     text: joinText(blocks),
     via,
+    ...(usage !== undefined && { usage }),
   };
 }

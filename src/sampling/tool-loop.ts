@@ -20,6 +20,7 @@ import type {
   ToolResultContent,
   ToolUseContent,
 } from "./types.js";
+import { addUsage, type SamplingUsage, usageFromMeta } from "./usage.js";
 
 export const DEFAULT_MAX_ITERATIONS = 100;
 /** Consecutive invalid `final_response` calls tolerated before giving up (the 4th fails). */
@@ -74,12 +75,14 @@ export async function sampleWithTools(
   let messages = toSamplingMessages(input);
   let textRetries = 0;
   let validationFailures = 0;
+  let usage: SamplingUsage | undefined;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const { response, via } = await requestStep(host, messages, prepared.wire, toolChoice, options);
+    usage = addUsage(usage, usageFromMeta(response._meta));
     const assistant: SamplingMessage = { role: "assistant", content: response.content };
     const calls = toolUses(contentBlocks(response.content));
     if (calls.length === 0) {
-      if (final === undefined) return textResult(response, [...messages, assistant], via);
+      if (final === undefined) return textResult(response, [...messages, assistant], via, usage);
       if (++textRetries > MAX_TEXT_RETRIES) {
         throw new FastMCPError(
           "VALIDATION_FAILED",
@@ -102,7 +105,7 @@ export async function sampleWithTools(
       for (const call of calls) {
         if (call.name !== FINAL_RESPONSE_TOOL) continue;
         const parsed = await final.parse(call.input);
-        if (parsed.ok) return typedResult(parsed.value, response, [...messages, assistant], via);
+        if (parsed.ok) return typedResult(parsed.value, response, [...messages, assistant], via, usage);
         lastError = parsed.message;
         rejected.set(
           call,
@@ -132,20 +135,31 @@ export async function sampleWithTools(
   );
 }
 
-function baseResult(response: AnyCreateMessageResult, history: SamplingMessage[], via: "client" | "server") {
+function baseResult(
+  response: AnyCreateMessageResult,
+  history: SamplingMessage[],
+  via: "client" | "server",
+  usage: SamplingUsage | undefined,
+) {
   return {
     model: response.model,
     history,
     via,
     ...(response.stopReason !== undefined && { stopReason: response.stopReason }),
+    ...(usage !== undefined && { usage }),
     ...(response._meta !== undefined && { meta: response._meta as Record<string, unknown> }),
   };
 }
 
-function textResult(response: AnyCreateMessageResult, history: SamplingMessage[], via: "client" | "server") {
+function textResult(
+  response: AnyCreateMessageResult,
+  history: SamplingMessage[],
+  via: "client" | "server",
+  usage: SamplingUsage | undefined,
+) {
   const content = contentBlocks(response.content);
   const text = joinText(content);
-  return { ...baseResult(response, history, via), text, content, result: text };
+  return { ...baseResult(response, history, via, usage), text, content, result: text };
 }
 
 /** A typed answer: `result` is the validated value, `text` its JSON (and the only content block). */
@@ -154,10 +168,11 @@ function typedResult(
   response: AnyCreateMessageResult,
   history: SamplingMessage[],
   via: "client" | "server",
+  usage: SamplingUsage | undefined,
 ) {
   const text = JSON.stringify(value) ?? "null";
   return {
-    ...baseResult(response, history, via),
+    ...baseResult(response, history, via, usage),
     text,
     content: [{ type: "text" as const, text }],
     result: value,

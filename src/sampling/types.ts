@@ -13,6 +13,7 @@ import type {
 } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Context } from "../server/context.js";
+import type { SamplingUsage } from "./usage.js";
 
 export type {
   ContentBlock,
@@ -142,6 +143,8 @@ export interface SampleStep {
   /** All text blocks of the response, joined. */
   text: string;
   via: "client" | "server";
+  /** Token usage of this one request, when the answerer reported it. */
+  usage?: SamplingUsage;
 }
 
 export interface SamplingResult<T = string> {
@@ -157,6 +160,11 @@ export interface SamplingResult<T = string> {
   history: SamplingMessage[];
   /** Who produced it: the client's LLM or the server's own handler. */
   via: "client" | "server";
-  /** `_meta` of the final protocol result (token usage from provider handlers lands here). */
+  /**
+   * Token usage as the answerer reported it (`_meta.usage` of the answers), summed over every LLM
+   * request of a tool loop; absent when nobody reported any.
+   */
+  usage?: SamplingUsage;
+  /** `_meta` of the final protocol result. */
   meta?: Record<string, unknown>;
 }

@@ -28,7 +28,9 @@ import type {
   SamplingParams,
   SamplingResult,
 } from "../sampling/types.js";
+import type { UsageHook } from "../sampling/usage.js";
 import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
+import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
 export interface ServerRuntime {
@@ -40,6 +42,8 @@ export interface ServerRuntime {
   maskErrorDetails: boolean;
   /** Counts samples in flight, so tests and operators can see that nothing stays pending. */
   pending: { samples: number };
+  /** Sees every sample's answer once (FastMCP option `onUsage`). */
+  onUsage?: UsageHook;
 }
 
 export type ProtocolEraName = "legacy" | "modern";
@@ -51,6 +55,8 @@ export interface ContextInit {
   clientCapabilities: ClientCapabilities | undefined;
   signal: AbortSignal;
   replay?: ReplayRun;
+  /** `tools/call:name` and friends: what asked (for `onUsage`). */
+  call?: string;
 }
 
 /** Handed to every tool, resource and prompt: sampling, logging, progress and request facts. */
@@ -118,7 +124,10 @@ export class Context implements SamplingHost {
     if (via === "client" && replay !== undefined) {
       const hinted = withTimeoutHint(params, options.timeoutMs);
       const answer = await replay.request("sampling/createMessage", hinted as Record<string, unknown>);
-      return { response: validateClientAnswer(answer, withTools), via };
+      const response = validateClientAnswer(answer, withTools);
+      // An answer from an earlier round was counted in that round.
+      if (replay.isFresh(answer)) await this.noteUsage(response, via);
+      return { response, via };
     }
     const timeoutMs = options.timeoutMs ?? runtime.sampleTimeoutMs;
     // Hot path: a client-answered sample without its own signal needs no linked signal (on Node 20 an
@@ -142,7 +151,10 @@ export class Context implements SamplingHost {
           side: "server" as const,
           serverName: runtime.name,
         };
-        return { response: await raceAbort(runSamplingHandler(handler, params, context), signal), via };
+        const response = await raceAbort(runSamplingHandler(handler, params, context), signal);
+        const noted = this.noteUsage(response, via);
+        if (noted !== undefined) await noted;
+        return { response, via };
       }
       // mcpReq.send relates the request to the tools/call, so on HTTP it rides that POST's SSE stream
       // (never the optional GET stream); the reply is validated once, by our result schema.
@@ -151,6 +163,9 @@ export class Context implements SamplingHost {
         withTools ? SAMPLING_RESULT_WITH_TOOLS : SAMPLING_RESULT,
         { signal, timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000 },
       );
+      // Awaited only when the hook made a promise: an await per sample costs a microtask on the hot path.
+      const noted = this.noteUsage(response, via);
+      if (noted !== undefined) await noted;
       return { response, via };
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
@@ -169,6 +184,18 @@ export class Context implements SamplingHost {
       runtime.pending.samples--;
       linked?.dispose();
     }
+  }
+
+  private noteUsage(response: AnyCreateMessageResult, via: "client" | "server"): Promise<void> | undefined {
+    const hook = this.init.runtime.onUsage;
+    if (hook === undefined) return undefined;
+    const { sdk, era, call } = this.init;
+    return reportUsage(
+      hook,
+      { call, requestId: sdk.mcpReq.id, sessionId: sdk.sessionId, auth: sdk.http?.authInfo, era },
+      response,
+      via,
+    );
   }
 
   /**

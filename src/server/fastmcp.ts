@@ -8,6 +8,7 @@ import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
 import { createStateCodec } from "../sampling/state-codec.js";
 import type { SamplingHandler } from "../sampling/types.js";
+import type { UsageHook } from "../sampling/usage.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
@@ -53,6 +54,11 @@ export interface FastMCPOptions {
    * it. Default: the verifier's `extra.sub` when it gives one, else `clientId` (see docs/security.md).
    */
   principal?: PrincipalOf;
+  /**
+   * Sees every sample's answer once: token usage, model, who answered, the tool and the caller
+   * (`auth`, `sessionId`). Throw from it to fail that sample, e.g. once a caller's budget is spent.
+   */
+  onUsage?: UsageHook;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -94,6 +100,9 @@ export class FastMCP {
         'samplingHandlerBehavior is "always" but no samplingHandler was given.',
       );
     }
+    if (options.onUsage !== undefined && typeof options.onUsage !== "function") {
+      throw new FastMCPError("CONFIG", "onUsage must be a function.");
+    }
     this.options = options;
     const runtime: ServerRuntime = {
       name: options.name,
@@ -102,6 +111,7 @@ export class FastMCP {
       sampleTimeoutMs: options.sampleTimeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS,
       maskErrorDetails: options.maskErrorDetails ?? false,
       pending: this.pending,
+      ...(options.onUsage !== undefined && { onUsage: options.onUsage }),
     };
     const codec = createStateCodec<ReplayState>({
       key: options.requestStateKey ?? randomBytes(32),

@@ -46,7 +46,14 @@ export async function invokeWithContext<T>(
   const { sdk, era, runtime } = input;
   const clientCapabilities = clientCapabilitiesOf(sdk, era, input.legacyCapabilities);
   if (era === "legacy") {
-    const ctx = new Context({ sdk, era, runtime, clientCapabilities, signal: sdk.mcpReq.signal });
+    const ctx = new Context({
+      sdk,
+      era,
+      runtime,
+      clientCapabilities,
+      signal: sdk.mcpReq.signal,
+      call: input.call,
+    });
     return { complete: await input.run(ctx) };
   }
   const previous = readState(sdk);
@@ -60,7 +67,15 @@ export async function invokeWithContext<T>(
   const forward = () => controller.abort(sdk.mcpReq.signal.reason);
   sdk.mcpReq.signal.addEventListener("abort", forward, { once: true });
   try {
-    const ctx = new Context({ sdk, era, runtime, clientCapabilities, signal: controller.signal, replay });
+    const ctx = new Context({
+      sdk,
+      era,
+      runtime,
+      clientCapabilities,
+      signal: controller.signal,
+      replay,
+      call: input.call,
+    });
     const outcome = await replay.drive(input.run(ctx));
     if (outcome.kind === "complete") return { complete: outcome.value };
     // The abandoned run waits on requests that will never be answered here; let it stop early.

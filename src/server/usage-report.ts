@@ -1,0 +1,36 @@
+import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
+import type { AnyCreateMessageResult } from "../sampling/handler.js";
+import { splitCall, type UsageEvent, type UsageHook, usageFromMeta } from "../sampling/usage.js";
+
+/** What the hook needs to know about the request that sampled. */
+export interface UsageSource {
+  call: string | undefined;
+  requestId: RequestId;
+  sessionId: string | undefined;
+  auth: AuthInfo | undefined;
+  era: "legacy" | "modern";
+}
+
+/** Calls the server's `onUsage` for one answer; returns its promise only when it made one. */
+export function reportUsage(
+  hook: UsageHook,
+  source: UsageSource,
+  response: AnyCreateMessageResult,
+  via: "client" | "server",
+): Promise<void> | undefined {
+  const { method, target } = splitCall(source.call ?? "");
+  const event: UsageEvent = {
+    usage: usageFromMeta(response._meta),
+    model: response.model,
+    via,
+    method,
+    target,
+    requestId: source.requestId,
+    era: source.era,
+  };
+  if (method === "tools/call") event.tool = target;
+  if (source.sessionId !== undefined) event.sessionId = source.sessionId;
+  if (source.auth !== undefined) event.auth = source.auth;
+  const outcome = hook(event);
+  return outcome instanceof Promise ? outcome : undefined;
+}
