@@ -26,6 +26,11 @@ export interface UsageEvent {
   sessionId?: string;
   /** The caller's verified credentials on an authenticated HTTP server (`auth.clientId`, `auth.extra`…). */
   auth?: AuthInfo;
+  /**
+   * Who the caller is, as sessions and request state are bound to it (FastMCP option `principal`;
+   * default `sub:<extra.sub>`, else `client:<clientId>`): the key for a per-user budget.
+   */
+  principal?: string;
   era: "legacy" | "modern";
 }
 

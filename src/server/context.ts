@@ -30,6 +30,7 @@ import type {
 } from "../sampling/types.js";
 import type { UsageHook } from "../sampling/usage.js";
 import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
+import type { PrincipalOf } from "./principal.js";
 import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
@@ -44,6 +45,8 @@ export interface ServerRuntime {
   pending: { samples: number };
   /** Sees every sample's answer once (FastMCP option `onUsage`). */
   onUsage?: UsageHook;
+  /** Names the caller (FastMCP option `principal`). */
+  principal?: PrincipalOf;
 }
 
 export type ProtocolEraName = "legacy" | "modern";
@@ -187,15 +190,16 @@ export class Context implements SamplingHost {
   }
 
   private noteUsage(response: AnyCreateMessageResult, via: "client" | "server"): Promise<void> | undefined {
-    const hook = this.init.runtime.onUsage;
-    if (hook === undefined) return undefined;
-    const { sdk, era, call } = this.init;
-    return reportUsage(
-      hook,
-      { call, requestId: sdk.mcpReq.id, sessionId: sdk.sessionId, auth: sdk.http?.authInfo, era },
-      response,
-      via,
-    );
+    const { runtime, sdk, era, call } = this.init;
+    if (runtime.onUsage === undefined) return undefined;
+    const source = {
+      call,
+      requestId: sdk.mcpReq.id,
+      sessionId: sdk.sessionId,
+      auth: sdk.http?.authInfo,
+      era,
+    };
+    return reportUsage(runtime.onUsage, source, response, via, runtime.principal);
   }
 
   /**

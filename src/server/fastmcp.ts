@@ -112,6 +112,7 @@ export class FastMCP {
       maskErrorDetails: options.maskErrorDetails ?? false,
       pending: this.pending,
       ...(options.onUsage !== undefined && { onUsage: options.onUsage }),
+      ...(options.principal !== undefined && { principal: options.principal }),
     };
     const codec = createStateCodec<ReplayState>({
       key: options.requestStateKey ?? randomBytes(32),

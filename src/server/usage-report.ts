@@ -1,6 +1,7 @@
 import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
 import type { AnyCreateMessageResult } from "../sampling/handler.js";
 import { splitCall, type UsageEvent, type UsageHook, usageFromMeta } from "../sampling/usage.js";
+import { type PrincipalOf, principalOf } from "./principal.js";
 
 /** What the hook needs to know about the request that sampled. */
 export interface UsageSource {
@@ -17,6 +18,7 @@ export function reportUsage(
   source: UsageSource,
   response: AnyCreateMessageResult,
   via: "client" | "server",
+  principal: PrincipalOf | undefined,
 ): Promise<void> | undefined {
   const { method, target } = splitCall(source.call ?? "");
   const event: UsageEvent = {
@@ -30,7 +32,11 @@ export function reportUsage(
   };
   if (method === "tools/call") event.tool = target;
   if (source.sessionId !== undefined) event.sessionId = source.sessionId;
-  if (source.auth !== undefined) event.auth = source.auth;
+  if (source.auth !== undefined) {
+    event.auth = source.auth;
+    // The same name sessions and request state are bound to, so budgets follow the real caller.
+    event.principal = principalOf(source.auth, principal);
+  }
   const outcome = hook(event);
   return outcome instanceof Promise ? outcome : undefined;
 }

@@ -165,6 +165,7 @@ describe("usage: typed on SamplingResult, reported to onUsage", () => {
           [{ inputTokens: 2, outputTokens: 1 }, "client", "twice", "user-alice"],
           [{ inputTokens: 3, outputTokens: 1 }, "client", "twice", "user-alice"],
         ]);
+        expect(events[0]?.principal).toBe("client:user-alice");
         expect(events.every((event) => event.era === (era === "2025" ? "legacy" : "modern"))).toBe(true);
         if (era === "2025") expect(events[0]?.sessionId).toEqual(expect.any(String));
       } finally {
@@ -182,8 +183,8 @@ describe("usage: typed on SamplingResult, reported to onUsage", () => {
       const server = usageServer({
         samplingHandler: providerHandler(),
         samplingHandlerBehavior: "always",
-        onUsage: async ({ auth, usage }) => {
-          const user = auth?.clientId ?? "anonymous";
+        onUsage: async ({ principal, usage }) => {
+          const user = principal ?? "anonymous";
           const total = (spent.get(user) ?? 0) + (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
           spent.set(user, total);
           if (total > BUDGET) throw new ToolError(`Token budget of ${BUDGET} spent for ${user}`);
@@ -207,9 +208,9 @@ describe("usage: typed on SamplingResult, reported to onUsage", () => {
       try {
         await alice.callTool("ask", { q: "a" }); // 3 tokens
         const over = alice.callTool("ask", { q: "b" }); // 6 > 5
-        await expect(over).rejects.toThrow("Token budget of 5 spent for alice");
+        await expect(over).rejects.toThrow("Token budget of 5 spent for client:alice");
         await expect(bob.callTool("ask", { q: "c" })).resolves.toMatchObject({ isError: false });
-        expect(Object.fromEntries(spent)).toEqual({ alice: 6, bob: 3 });
+        expect(Object.fromEntries(spent)).toEqual({ "client:alice": 6, "client:bob": 3 });
       } finally {
         fake.reset();
         await Promise.all([alice.close(), bob.close()]);
