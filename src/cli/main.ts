@@ -7,6 +7,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { errorMessage, FastMCPError } from "../errors.js";
+import { inertText } from "../human/inert-text.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import type { CliIO } from "./session.js";
 
@@ -70,17 +71,18 @@ export async function main(argv: string[], io: CliIO): Promise<number | undefine
 
 function report(error: unknown, io: CliIO): number {
   if (error instanceof CliError) {
-    io.stderr.write(`fastmcp-ts: ${error.message}\n`);
+    io.stderr.write(`fastmcp-ts: ${inertText(error.message)}\n`);
     if (error.command !== undefined)
       io.stderr.write(`Run "fastmcp-ts ${error.command ? `${error.command} ` : ""}--help" for usage.\n`);
     return error.exitCode;
   }
   // Our own configuration errors (bad options to a handler, a missing peer package) are exit 2 too.
   if (FastMCPError.isInstance(error) && error.code === "CONFIG") {
-    io.stderr.write(`fastmcp-ts: ${error.message}\n`);
+    io.stderr.write(`fastmcp-ts: ${inertText(error.message)}\n`);
     return EXIT_USAGE;
   }
-  io.stderr.write(`fastmcp-ts: ${errorMessage(error)}\n`);
+  // Error texts may come from the server (a JSON-RPC error message): shown inert.
+  io.stderr.write(`fastmcp-ts: ${inertText(errorMessage(error))}\n`);
   if (process.env.FASTMCP_TS_DEBUG !== undefined && error instanceof Error)
     io.stderr.write(`${error.stack}\n`);
   return EXIT_FAILURE;

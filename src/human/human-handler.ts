@@ -7,6 +7,7 @@ import type {
   SamplingMessage,
   SamplingParams,
 } from "../sampling/types.js";
+import { inertName } from "./inert-text.js";
 import { askMultiline, type HumanIO } from "./prompt.js";
 import { createStyle, defaultColor, renderRequest, type Style } from "./render.js";
 
@@ -160,10 +161,11 @@ function parseToolCall(
   if (tools.length === 0 || params.toolChoice?.mode === "none")
     return "No tools may be called in this request.";
   const match = /^\/tool\s+(\S+)\s*([\s\S]*)$/.exec(text);
-  const names = tools.map((tool) => tool.name).join(", ");
+  const names = tools.map((tool) => inertName(tool.name)).join(", ");
   if (match === null) return `Usage: /tool <name> <json arguments> (tools: ${names})`;
   const name = match[1]!;
-  if (!tools.some((tool) => tool.name === name)) return `Unknown tool "${name}"; offered: ${names}`;
+  if (!tools.some((tool) => tool.name === name))
+    return `Unknown tool "${inertName(name)}"; offered: ${names}`;
   const raw = match[2]!.trim();
   let input: unknown = {};
   if (raw !== "") {

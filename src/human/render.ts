@@ -6,6 +6,7 @@ import type {
   SamplingMessageContentBlock,
   SamplingParams,
 } from "../sampling/types.js";
+import { inertName, inertText } from "./inert-text.js";
 
 /** ANSI styling that collapses to plain text when colour is off. */
 export interface Style {
@@ -51,34 +52,38 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
-/** One content block as a line of text; binary data becomes a placeholder with its type and size. */
+/**
+ * One content block as a line of text; binary data becomes a placeholder with its type and size.
+ * Everything in it is inert (see inert-text.ts): blocks come from servers and LLMs.
+ */
 export function renderBlock(
   block: SamplingMessageContentBlock | { type: string; [key: string]: unknown },
 ): string {
   const b = block as Record<string, unknown>;
+  const name = (value: unknown) => inertName(String(value));
   switch (block.type) {
     case "text":
-      return String(b.text);
+      return inertText(String(b.text));
     case "image":
     case "audio":
-      return `[${block.type}: ${String(b.mimeType)}, ${formatBytes(base64Bytes(String(b.data ?? "")))}]`;
+      return `[${block.type}: ${name(b.mimeType)}, ${formatBytes(base64Bytes(String(b.data ?? "")))}]`;
     case "tool_use":
-      return `[tool call ${String(b.name)} ${JSON.stringify(b.input ?? {})} (id ${String(b.id)})]`;
+      return `[tool call ${name(b.name)} ${inertText(JSON.stringify(b.input ?? {}))} (id ${name(b.id)})]`;
     case "tool_result": {
       const parts = Array.isArray(b.content) ? (b.content as Array<{ type: string }>).map(renderBlock) : [];
       const flag = b.isError === true ? " (error)" : "";
-      return `[tool result for ${String(b.toolUseId)}${flag}: ${parts.join(" ")}]`;
+      return `[tool result for ${name(b.toolUseId)}${flag}: ${parts.join(" ")}]`;
     }
     case "resource_link":
-      return `[resource link: ${String(b.uri)}]`;
+      return `[resource link: ${name(b.uri)}]`;
     case "resource": {
       const resource = (b.resource ?? {}) as Record<string, unknown>;
       return typeof resource.text === "string"
-        ? `[resource ${String(resource.uri)}]\n${resource.text}`
-        : `[resource ${String(resource.uri)}: ${String(resource.mimeType ?? "binary")}, ${formatBytes(base64Bytes(String(resource.blob ?? "")))}]`;
+        ? `[resource ${name(resource.uri)}]\n${inertText(resource.text)}`
+        : `[resource ${name(resource.uri)}: ${name(resource.mimeType ?? "binary")}, ${formatBytes(base64Bytes(String(resource.blob ?? "")))}]`;
     }
     default:
-      return `[${block.type} content]`;
+      return `[${name(block.type)} content]`;
   }
 }
 
@@ -89,11 +94,14 @@ export function renderContent(content: SamplingMessage["content"]): string {
 
 function renderPreferences(preferences: ModelPreferences): string | undefined {
   const parts: string[] = [];
-  const hints = (preferences.hints ?? []).map((hint) => hint.name).filter((name) => name !== undefined);
+  const hints = (preferences.hints ?? [])
+    .map((hint) => hint.name)
+    .filter((name) => name !== undefined)
+    .map((name) => inertName(String(name)));
   if (hints.length > 0) parts.push(`hints ${hints.join(", ")}`);
   for (const key of ["intelligencePriority", "speedPriority", "costPriority"] as const) {
     const value = preferences[key];
-    if (value !== undefined) parts.push(`${key.replace("Priority", "")} ${value}`);
+    if (value !== undefined) parts.push(`${key.replace("Priority", "")} ${inertName(String(value))}`);
   }
   return parts.length > 0 ? parts.join(" · ") : undefined;
 }
@@ -114,7 +122,7 @@ export function describeArguments(schema: unknown): string {
         : Array.isArray(property?.type)
           ? property.type.join(" | ")
           : String(property?.type ?? "any");
-      return `${name}${required.has(name) ? "" : "?"}: ${type}`;
+      return `${inertName(name)}${required.has(name) ? "" : "?"}: ${inertText(type, { newlines: false })}`;
     })
     .join(", ");
 }
@@ -127,32 +135,35 @@ export function renderRequest(
   style: Style,
 ): string {
   const lines: string[] = [];
-  const from = context.serverName !== undefined ? ` from ${style.accent(context.serverName)}` : "";
+  const from = context.serverName !== undefined ? ` from ${style.accent(inertName(context.serverName))}` : "";
   lines.push(style.bold(`── Sampling request${from} ──`));
   if (params.systemPrompt !== undefined) {
-    lines.push(style.bold("System prompt:"), `  ${indent(params.systemPrompt, "  ")}`);
+    lines.push(style.bold("System prompt:"), `  ${indent(inertText(params.systemPrompt), "  ")}`);
   }
   lines.push(style.bold("Messages:"));
   for (const message of messages) {
-    const role = `[${message.role}]`;
+    const role = `[${inertName(String(message.role))}]`;
     lines.push(`  ${style.dim(role)} ${indent(renderContent(message.content), " ".repeat(role.length + 3))}`);
   }
-  const settings = [`max tokens ${params.maxTokens}`];
-  if (params.temperature !== undefined) settings.push(`temperature ${params.temperature}`);
+  const settings = [`max tokens ${inertName(String(params.maxTokens))}`];
+  if (params.temperature !== undefined) settings.push(`temperature ${inertName(String(params.temperature))}`);
   if (params.stopSequences !== undefined && params.stopSequences.length > 0) {
-    settings.push(`stop sequences ${JSON.stringify(params.stopSequences)}`);
+    settings.push(`stop sequences ${inertText(JSON.stringify(params.stopSequences))}`);
   }
-  if (params.includeContext !== undefined) settings.push(`include context ${params.includeContext}`);
+  if (params.includeContext !== undefined)
+    settings.push(`include context ${inertName(String(params.includeContext))}`);
   lines.push(`${style.bold("Settings:")} ${settings.join(" · ")}`);
   const preferences =
     params.modelPreferences !== undefined ? renderPreferences(params.modelPreferences) : undefined;
   if (preferences !== undefined) lines.push(`${style.bold("Model preferences:")} ${preferences}`);
   if (params.tools !== undefined && params.tools.length > 0) {
-    const choice = params.toolChoice?.mode ?? "auto";
+    const choice = inertName(String(params.toolChoice?.mode ?? "auto"));
     lines.push(style.bold(`Tools offered (choice: ${choice}):`));
     for (const tool of params.tools) {
-      const description = tool.description !== undefined ? ` — ${tool.description}` : "";
-      lines.push(`  - ${style.accent(tool.name)}(${describeArguments(tool.inputSchema)})${description}`);
+      const description = tool.description !== undefined ? ` — ${inertText(tool.description)}` : "";
+      lines.push(
+        `  - ${style.accent(inertName(tool.name))}(${describeArguments(tool.inputSchema)})${description}`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;
@@ -160,9 +171,9 @@ export function renderRequest(
 
 /** A handler's answer as a person should see it before it goes back. */
 export function renderAnswer(result: SamplingHandlerResult, style: Style): string {
-  if (typeof result === "string") return `${style.bold("Answer:")}\n  ${indent(result, "  ")}\n`;
-  const meta = [`model ${result.model}`];
-  if (result.stopReason !== undefined) meta.push(`stop ${result.stopReason}`);
+  if (typeof result === "string") return `${style.bold("Answer:")}\n  ${indent(inertText(result), "  ")}\n`;
+  const meta = [`model ${inertName(String(result.model))}`];
+  if (result.stopReason !== undefined) meta.push(`stop ${inertName(String(result.stopReason))}`);
   const body = renderContent(result.content as SamplingMessage["content"]);
   return `${style.bold("Answer")} ${style.dim(`(${meta.join(" · ")})`)}${style.bold(":")}\n  ${indent(body, "  ")}\n`;
 }

@@ -9,6 +9,7 @@ import type {
   SamplingParams,
 } from "../sampling/types.js";
 import { type HumanIOOptions, type ResolvedIO, resolveIO, userRejected } from "./human-handler.js";
+import { inertName, inertText, isInert } from "./inert-text.js";
 import { askLine, askMultiline } from "./prompt.js";
 import { renderAnswer, renderContent, renderRequest } from "./render.js";
 
@@ -45,7 +46,7 @@ export function withApproval(
       io.output.write(`\n${renderRequest(messages, params, context, io.style)}`);
       request = await reviewLoop(io, request, signal);
     } else {
-      const from = context.serverName !== undefined ? ` from ${context.serverName}` : "";
+      const from = context.serverName !== undefined ? ` from ${inertName(context.serverName)}` : "";
       io.output.write(`${io.style.dim(`Sampling request${from}…`)}\n`);
     }
     if (signal.aborted) throw abortReason(signal);
@@ -107,7 +108,7 @@ async function reviewLoop(io: ResolvedIO, initial: Request, signal: AbortSignal)
       const edited = await askEdit(io, "New system prompt", request.params.systemPrompt ?? "", signal);
       if (edited !== undefined) {
         request = { ...request, params: { ...request.params, systemPrompt: edited } };
-        io.output.write(`${io.style.dim("System prompt:")} ${edited}\n`);
+        io.output.write(`${io.style.dim("System prompt:")} ${inertText(edited)}\n`);
       }
       continue;
     }
@@ -122,10 +123,11 @@ async function askEdit(
   current: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  // Prefill on a terminal lets the person edit in place; a multi-line text cannot be prefilled.
-  const prefill = current.includes("\n") ? undefined : current;
+  // Prefill on a terminal lets the person edit in place; a multi-line text cannot be prefilled, and
+  // neither can one holding control characters (readline would obey them: a `\r` submits the text).
+  const prefill = current.includes("\n") || !isInert(current) ? undefined : current;
   if (prefill === undefined || (io.input as { isTTY?: boolean }).isTTY !== true) {
-    io.output.write(`${io.style.dim(`Current: ${current === "" ? "(none)" : current}`)}\n`);
+    io.output.write(`${io.style.dim(`Current: ${current === "" ? "(none)" : inertText(current)}`)}\n`);
   }
   io.output.write(`${io.style.dim("Enter keeps it; end a line with \\ to continue.")}\n`);
   const text = await askMultiline(io, io.style.accent(`${label}: `), {

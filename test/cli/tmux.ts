@@ -27,17 +27,52 @@ export class TmuxSession {
   private readonly stdoutFile = join(this.dir, "stdout.txt");
   private readonly codeFile = join(this.dir, "code.txt");
 
-  /** Starts `argv` (quoted for sh) in `cwd` with `env`. */
-  async start(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  /**
+   * Starts `argv` (quoted for sh) in `cwd` with `env`. `setClipboard` lets programs write tmux's
+   * paste buffers with OSC 52, so a test can see whether one tried.
+   */
+  async start(
+    argv: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    options: { setClipboard?: boolean } = {},
+  ): Promise<void> {
     const quoted = argv.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
     const script = join(this.dir, "run.sh");
     writeFileSync(
       script,
       `cd '${cwd}'\n${quoted} > '${this.stdoutFile}'\necho $? > '${this.codeFile}.tmp'\nmv '${this.codeFile}.tmp' '${this.codeFile}'\nsleep 30\n`,
     );
-    await run("tmux", ["-S", this.socket, "new-session", "-d", "-x", "220", "-y", "80", `sh '${script}'`], {
-      env: { ...env, TERM: env.TERM ?? "xterm-256color" },
-    });
+    const setup = options.setClipboard === true ? ["set-option", "-g", "set-clipboard", "on", ";"] : [];
+    // Started paused (the shell waits for the go file) so options are set before the program runs.
+    const go = join(this.dir, "go");
+    writeFileSync(script, `while [ ! -e '${go}' ]; do sleep 0.05; done\n${readFileSync(script, "utf8")}`);
+    await run(
+      "tmux",
+      ["-S", this.socket, "new-session", "-d", "-x", "220", "-y", "80", `sh '${script}'`, ";", ...setup],
+      { env: { ...env, TERM: env.TERM ?? "xterm-256color" } },
+    );
+    writeFileSync(go, "");
+  }
+
+  /** The pane's title (what `ESC]0;…BEL` would set). */
+  async paneTitle(): Promise<string> {
+    const { stdout } = await run("tmux", [
+      "-S",
+      this.socket,
+      "display-message",
+      "-p",
+      "-t",
+      "0",
+      "#{pane_title}",
+    ]);
+    return stdout.trim();
+  }
+
+  /** tmux's paste buffers, one per line (what `ESC]52;c;…` would fill). */
+  async buffers(): Promise<string> {
+    const { stdout } = await run("tmux", ["-S", this.socket, "list-buffers"]);
+    return stdout.trim();
   }
 
   /** The pane's text, wrapped lines joined. */

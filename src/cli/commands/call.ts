@@ -1,5 +1,6 @@
 import type { ToolCallResult } from "../../client/client.js";
 import { ToolError } from "../../errors.js";
+import { inertName, inertText } from "../../human/inert-text.js";
 import { withApproval } from "../../human/with-approval.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, parseCommand, usageError } from "../errors.js";
 import { formatResult } from "../format.js";
@@ -132,7 +133,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
   try {
     const tools = await client.listTools();
     if (!tools.some((candidate) => candidate.name === tool)) {
-      const names = tools.map((candidate) => candidate.name).join(", ") || "(no tools)";
+      const names = tools.map((candidate) => inertName(candidate.name)).join(", ") || "(no tools)";
       throw usageError(`Unknown tool "${tool}"; ${label} offers: ${names}.`, "call");
     }
     const result = await client.callTool(tool, toolArgs, { signal: controller.signal, timeoutMs });
@@ -148,7 +149,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
       if (values.json === true && error.result !== undefined) {
         io.stdout.write(`${JSON.stringify(wire(error.result as ToolCallResult), null, 2)}\n`);
       }
-      io.stderr.write(`Tool error: ${error.message}\n`);
+      io.stderr.write(`Tool error: ${inertText(error.message)}\n`);
       return EXIT_FAILURE;
     }
     throw error;
