@@ -2,9 +2,10 @@
 // API. Run: `tsx examples/conformance-server.ts` (PORT env, default 0 = any free port); it prints
 // its URL on the first line of stdout. Tool, resource and prompt names are the ones the suite's
 // scenarios call (see `conformance list --server`).
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { z } from "zod";
-import { type Context, FastMCP } from "../src/index.js";
+import { type Context, FastMCP, ToolError } from "../src/index.js";
 
 // A 1×1 red PNG pixel and a minimal WAV file: the suite only checks shape, not pixels.
 const PNG_BASE64 =
@@ -52,6 +53,18 @@ function rawJsonSchema(schema: Record<string, unknown>): StandardSchemaV1<Record
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps, or rejects as soon as `signal` aborts (a cancelled task stops at once). */
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
 const text = (value: unknown) => (typeof value === "string" ? value : "unknown");
 
 export function buildConformanceServer(): FastMCP {
@@ -379,6 +392,66 @@ export function buildConformanceServer(): FastMCP {
         requestedSchema: { type: "object", properties: { note: { type: "string" } } },
       });
       return `Streaming complete: ${answer.action}`;
+    },
+  });
+
+  // ---- tasks (io.modelcontextprotocol/tasks, SEP-2663): names the tasks-* scenarios call ----------
+  const confirmSchema = {
+    type: "object" as const,
+    properties: { confirm: { type: "boolean" as const } },
+    required: ["confirm"],
+  };
+  server.tool({
+    name: "greet",
+    description: "A plain (sync-only) tool",
+    parameters: z.object({ name: z.string() }),
+    execute: ({ name }) => `Hello, ${name}!`,
+  });
+  server.tool({
+    name: "slow_compute",
+    description: "Sleeps `seconds` seconds, then answers; runs as a task for clients that declare tasks",
+    parameters: z.object({ seconds: z.number().min(0).max(300), label: z.string().optional() }),
+    task: true,
+    execute: async ({ seconds, label }, ctx) => {
+      await sleepUnless(seconds * 1000, ctx.signal);
+      return `Computed ${label ?? "result"} after ${seconds}s`;
+    },
+  });
+  server.tool({
+    name: "failing_job",
+    description: "Runs only as a task; fails with a tool error after about a second",
+    task: "required",
+    execute: async (_args, ctx) => {
+      await sleepUnless(1000, ctx.signal);
+      throw new ToolError("failing_job failed, as it always does");
+    },
+  });
+  server.tool({
+    name: "protocol_error_job",
+    description: "A task that ends in a protocol-level error",
+    task: true,
+    execute: () => {
+      throw new ProtocolError(ProtocolErrorCode.InternalError, "protocol_error_job: internal failure");
+    },
+  });
+  server.tool({
+    name: "confirm_delete",
+    description: "Asks the user to confirm, then answers",
+    parameters: z.object({ filename: z.string() }),
+    task: true,
+    execute: async ({ filename }, ctx) => {
+      const answer = await ctx.elicit({ message: `Delete ${filename}?`, requestedSchema: confirmSchema });
+      const yes = answer.action === "accept" && answer.content?.confirm === true;
+      return yes ? `Deleted ${filename}` : `Kept ${filename}`;
+    },
+  });
+  server.tool({
+    name: "multi_input",
+    description: "Asks two questions at once",
+    task: true,
+    execute: async (_args, ctx) => {
+      const [first, second] = await Promise.all([askName(ctx, "First name?"), askName(ctx, "Second name?")]);
+      return `Got ${text(first.content?.name)} and ${text(second.content?.name)}`;
     },
   });
 

@@ -11,9 +11,12 @@ import {
 } from "@modelcontextprotocol/server";
 import { errorMessage, FastMCPError, ToolError } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
+import { installTaskHandlers } from "../tasks/task-handlers.js";
+import type { TaskEngine } from "../tasks/task-runner.js";
+import { startToolTask } from "../tasks/task-tool.js";
 import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
-import { invokeWithContext } from "./invoke.js";
+import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
 import type { Registry } from "./registry.js";
 import { validateWith } from "./schema.js";
@@ -27,6 +30,10 @@ export interface ServerSetup {
   runtime: ServerRuntime;
   codec: RequestStateCodec<ReplayState>;
   subscriptions: ResourceSubscriptions;
+  /** Runs `task: true` tools as tasks; shared by every server of one FastMCP. */
+  tasks: TaskEngine;
+  /** Who a request acts for (a task is visible to its creator only). */
+  ownerOf: (sdk: ServerContext) => string;
 }
 
 /** One SDK Server for one serving unit (a connection, or one 2026-07-28 HTTP request). */
@@ -54,6 +61,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
 
   installCompletion(server, registry);
   if (era === "legacy") setup.subscriptions.install(server);
+  if (era === "modern" && registry.hasTaskTools) installTaskHandlers(server, setup.tasks, setup.ownerOf);
 
   server.setRequestHandler("tools/list", () => ({ tools: registry.listTools() }));
 
@@ -73,6 +81,17 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
         if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
         args = checked.value;
       }
+      const task = await startToolTask({
+        engine: setup.tasks,
+        tool,
+        sdk,
+        era,
+        runtime,
+        clientCapabilities: clientCapabilitiesOf(sdk, era, legacyCapabilities),
+        owner: setup.ownerOf(sdk),
+        run: (ctx) => runToTaskResult(() => tool.execute(args, ctx), name, runtime.maskErrorDetails),
+      });
+      if (task !== undefined) return task as unknown as CallToolResult;
       try {
         const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, async (ctx) =>
           tool.execute(args, ctx),
@@ -166,6 +185,16 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
   );
 
   return server;
+}
+
+/** A task body's outcome as the tool result a task completes with; protocol errors fail the task. */
+async function runToTaskResult(run: () => unknown, tool: string, mask: boolean): Promise<CallToolResult> {
+  try {
+    return toCallToolResult(await run());
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    return errorResult(toolErrorText(error, tool, mask));
+  }
 }
 
 function errorResult(text: string): CallToolResult {

@@ -57,7 +57,8 @@ export interface ContextInit {
   runtime: ServerRuntime;
   clientCapabilities: ClientCapabilities | undefined;
   signal: AbortSignal;
-  replay?: ReplayRun;
+  /** Where requests for client input go: a replay run (2026-07-28 rounds) or a task's input. */
+  replay?: Pick<ReplayRun, "request" | "once" | "isFresh">;
   /** `tools/call:name` and friends: what asked (for `onUsage`). */
   call?: string;
 }

@@ -13,6 +13,12 @@ export interface ToolDefinition<Args = any> {
   /** Run sequentially when used as a sampling tool with `toolConcurrency`. */
   sequential?: boolean;
   /**
+   * Run as a task (tasks extension, 2026-07-28) when the client declares it: the call returns a
+   * task at once and the body runs once in the background; each `ctx.sample` parks it until the
+   * client answers (`tasks/update`). Other clients get the usual call. `"required"`: only as a task.
+   */
+  task?: boolean | "required";
+  /**
    * May return a string, a SamplingResult, content block(s), a plain object (→ structured content)
    * or a full CallToolResult. Throw `ToolError` for a failure the client should see as such.
    */

@@ -9,6 +9,7 @@ import type { ReplayState } from "../sampling/replay.js";
 import { createStateCodec } from "../sampling/state-codec.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import type { UsageHook } from "../sampling/usage.js";
+import { TaskEngine, type TaskOptions } from "../tasks/task-runner.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
@@ -49,6 +50,8 @@ export interface FastMCPOptions {
    * error, and a longer state sent by a client is refused unread. Default 1 MiB.
    */
   maxRequestStateBytes?: number;
+  /** Tasks (`task: true` tools on 2026-07-28): record store, TTL and poll interval. */
+  tasks?: TaskOptions;
   /**
    * Who an authenticated request acts for; 2025 sessions and 2026-07-28 request state are bound to
    * it. Default: the verifier's `extra.sub` when it gives one, else `clientId` (see docs/security.md).
@@ -75,6 +78,8 @@ export class FastMCP {
   private readonly setup: ServerSetup;
   private readonly subscriptions = new ResourceSubscriptions();
   private readonly closers = new Set<() => Promise<void>>();
+  /** The tasks this server runs (`task: true` tools on 2026-07-28). */
+  readonly tasks: TaskEngine;
   private http?: RunningHttpServer;
 
   constructor(options: FastMCPOptions) {
@@ -121,12 +126,15 @@ export class FastMCP {
       // A state minted for one authenticated caller is refused when another echoes it.
       bind: (ctx) => principalOf(ctx?.http?.authInfo, options.principal) ?? "",
     });
+    this.tasks = new TaskEngine(options.tasks);
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },
       registry: this.registry,
       runtime,
       codec,
       subscriptions: this.subscriptions,
+      tasks: this.tasks,
+      ownerOf: (sdk) => principalOf(sdk.http?.authInfo, options.principal) ?? "",
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
   }
@@ -230,6 +238,7 @@ export class FastMCP {
     const closers = [...this.closers];
     this.closers.clear();
     await Promise.allSettled(closers.map((close) => close()));
+    await this.tasks.close();
     await this.http?.close();
     this.http = undefined;
   }

@@ -20,6 +20,8 @@ export class Registry {
   readonly templates: RegisteredTemplate[] = [];
   readonly prompts = new Map<string, PromptDefinition>();
   private toolList?: Tool[];
+  /** Whether any tool may run as a task (then 2026-07-28 servers offer the tasks extension). */
+  hasTaskTools = false;
 
   addTool(definition: ToolDefinition): void {
     if (this.tools.has(definition.name)) {
@@ -29,6 +31,13 @@ export class Registry {
       throw new FastMCPError("CONFIG", `Tool '${definition.name}' needs an execute function.`);
     }
     toJsonSchema(definition.parameters, `Tool '${definition.name}'`); // fail at registration, not at first list
+    if (![undefined, false, true, "required"].includes(definition.task)) {
+      throw new FastMCPError(
+        "CONFIG",
+        `Tool '${definition.name}': task must be true, false or "required", got ${JSON.stringify(definition.task)}.`,
+      );
+    }
+    if (definition.task === true || definition.task === "required") this.hasTaskTools = true;
     this.tools.set(definition.name, definition);
     this.toolList = undefined;
   }
@@ -58,6 +67,9 @@ export class Registry {
       if (tool.title !== undefined) entry.title = tool.title;
       if (tool.description !== undefined) entry.description = tool.description;
       if (tool.annotations !== undefined) entry.annotations = tool.annotations;
+      if (tool.task === true || tool.task === "required") {
+        entry.execution = { taskSupport: tool.task === true ? "optional" : "required" };
+      }
       return entry;
     });
     return this.toolList;
