@@ -1,4 +1,5 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
+import { FastMCPError } from "../errors.js";
 
 /** Who may use the HTTP endpoint. Without this option the endpoint is open (fine on loopback). */
 export interface HttpAuthOptions {
@@ -11,6 +12,27 @@ export interface HttpAuthOptions {
   verify?: (request: Request) => Promise<AuthInfo | undefined> | AuthInfo | undefined;
   /** Realm named in the `WWW-Authenticate` challenge. Default "mcp". */
   realm?: string;
+}
+
+/**
+ * Refuses an `auth` option that would leave the endpoint open or unusable: `{ bearerToken:
+ * process.env.MCP_TOKEN }` with the variable unset must not start an open server.
+ */
+export function checkAuthOptions(auth: HttpAuthOptions | undefined): void {
+  if (auth === undefined) return;
+  const token = auth.bearerToken;
+  if (token !== undefined && (typeof token !== "string" || token.trim() === "")) {
+    throw new FastMCPError(
+      "CONFIG",
+      "auth.bearerToken is empty: set it to a secret (is the environment variable it comes from unset?), or remove the auth option to serve without authentication.",
+    );
+  }
+  if (token === undefined && auth.verify === undefined) {
+    throw new FastMCPError(
+      "CONFIG",
+      "auth is set but names no check: auth.bearerToken is undefined (is the environment variable it comes from unset?) and there is no auth.verify. Set one, or remove the auth option to serve without authentication.",
+    );
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { FastMCP } from "./fastmcp.js";
-import { authenticate, type HttpAuthOptions } from "./http-auth.js";
+import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
 import { HttpSessions } from "./http-sessions.js";
 import { principalOf } from "./principal.js";
 import { DEFAULT_UNUSED_SESSION_MS, SessionCaps, type SessionLimitOptions } from "./session-limits.js";
@@ -54,6 +54,7 @@ const PARSE_FAILED = Symbol("parse failed");
  * 2026-07-28 requests go to the SDK's stateless entry.
  */
 export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions = {}): McpFetchHandler {
+  checkAuthOptions(options.auth);
   const maxRequestBodySize = options.maxRequestBodySize ?? DEFAULT_MAX_BODY;
   const sessions = new HttpSessions(
     options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_MS,
