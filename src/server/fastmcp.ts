@@ -23,6 +23,7 @@ import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 import { type PrincipalOf, principalOf } from "./principal.js";
 import { Registry } from "./registry.js";
+import { runWithOverride } from "./run-override.js";
 import { ResourceSubscriptions } from "./subscriptions.js";
 
 export interface FastMCPOptions {
@@ -211,8 +212,15 @@ export class FastMCP {
     return handler;
   }
 
-  /** Serves stdio (default) or Streamable HTTP. HTTP resolves once listening. */
-  async run(options: RunOptions = {}): Promise<void> {
+  /**
+   * Serves stdio (default) or Streamable HTTP. HTTP resolves once listening. Under
+   * `fastmcp-ts run --transport …` the command line's transport, host, port and path win.
+   */
+  run(options: RunOptions = {}): Promise<void> {
+    return runWithOverride(this, options, (effective) => this.serve(effective));
+  }
+
+  private async serve(options: RunOptions): Promise<void> {
     if (options.transport === undefined || options.transport === "stdio") {
       const handle = serveStdio(({ era }) => this.createServer(era));
       this.closers.add(() => handle.close());

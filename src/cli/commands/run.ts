@@ -1,14 +1,17 @@
 import { existsSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { missingScriptMessage } from "../../client/connect-errors.js";
 import type { FastMCP, RunOptions } from "../../server/fastmcp.js";
+import { type RunOverride, setRunOverride } from "../../server/run-override.js";
 import { configError, EXIT_OK, parseCommand, usageError } from "../errors.js";
 import type { CliIO } from "../session.js";
 
 export const RUN_HELP = `Usage: fastmcp-ts run <server-file> [--transport stdio|http] [--host <h>] [--port <n>] [--path <p>]
 
 Runs a server file. The file exports its FastMCP instance (export default server, or
-export const server) and the CLI serves it; a file that calls server.run() itself just runs.
+export const server) and the CLI serves it. A file that calls server.run() itself runs too;
+then --transport, --host, --port and --path replace what its run() call asks for.
 TypeScript files run through tsx.
 
 Options:
@@ -96,7 +99,7 @@ export async function runRun(args: string[], io: CliIO): Promise<number | undefi
   if (extra.length > 0) throw usageError(`Unexpected argument "${extra[0]}".`, "run");
   const options = parseRunOptions(values);
   const path = resolve(file);
-  if (!existsSync(path)) throw configError(`Server file not found: ${file}`);
+  if (!existsSync(path)) throw configError(missingScriptMessage(file));
   if (
     TS_EXTENSIONS.has(extname(path).toLowerCase()) &&
     !process.execArgv.some((arg) => arg.includes("tsx"))
@@ -105,9 +108,24 @@ export async function runRun(args: string[], io: CliIO): Promise<number | undefi
     const { register } = await import("tsx/esm/api");
     register();
   }
+  // Only flags given on the command line override what the file's own server.run() asks for.
+  const override = values.transport !== undefined ? setRunOverride(options) : undefined;
+  // The file runs as if it were the program, so an `if (import.meta.url === argv[1]) run()` guard holds.
+  process.argv[1] = path;
   const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   const server = await findServer(module);
+  if (override !== undefined && override.started.length > 0) {
+    await announce(override, io);
+    return undefined;
+  }
   if (alreadyServing(server)) {
+    if (override !== undefined) {
+      // It serves, but not through FastMCP.run(): the flags cannot apply, and serving something
+      // other than what was asked for would be a silent surprise.
+      throw configError(
+        `${file} started serving without FastMCP's server.run(), so --transport ${options.transport} cannot apply: export the server (export default server) or serve it with server.run().`,
+      );
+    }
     if (server !== undefined) installShutdown(server);
     return undefined;
   }
@@ -116,17 +134,25 @@ export async function runRun(args: string[], io: CliIO): Promise<number | undefi
       `${file} exports no FastMCP server: add "export default server" (or "export const server"), or call server.run() in it.`,
     );
   }
-  installShutdown(server);
+  if (override === undefined) installShutdown(server);
   await server.run(options);
-  if (options.transport === "http") {
-    io.stderr.write(
-      `fastmcp-ts: serving ${server.name} at ${server.url} (both protocol eras; Ctrl-C stops)\n`,
-    );
-  }
+  if (override !== undefined) await announce(override, io);
   return undefined;
 }
 
-function installShutdown(server: Servable): void {
+/** Waits for every server the file started under the override; says where HTTP ones listen. */
+async function announce(override: RunOverride, io: CliIO): Promise<void> {
+  const servers = await Promise.all(override.started);
+  for (const running of servers) {
+    installShutdown(running);
+    if (running.url !== undefined)
+      io.stderr.write(
+        `fastmcp-ts: serving ${running.name} at ${running.url} (both protocol eras; Ctrl-C stops)\n`,
+      );
+  }
+}
+
+function installShutdown(server: Pick<Servable, "close">): void {
   const stop = () => {
     void server.close().finally(() => process.exit(EXIT_OK));
   };
