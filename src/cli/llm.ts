@@ -3,7 +3,7 @@ import type { SamplingHandler, SamplingHandlerObject } from "../sampling/types.j
 import { CliError, configError, usageError } from "./errors.js";
 import { createOfflineModel } from "./offline-model.js";
 
-export type LlmKind = "auto" | "openai" | "anthropic" | "ollama" | "human" | "offline";
+export type LlmKind = "auto" | "openai" | "anthropic" | "ollama" | "human" | "offline" | "none";
 
 export interface LlmSpec {
   kind: LlmKind;
@@ -12,7 +12,7 @@ export interface LlmSpec {
 
 export interface ResolvedLlm {
   handler: SamplingHandler;
-  kind: Exclude<LlmKind, "auto">;
+  kind: Exclude<LlmKind, "auto" | "none">;
   /** One line for people: which LLM answers, and where. */
   description: string;
   /** A person answers (no spinner, keep the terminal quiet). */
@@ -27,7 +27,7 @@ export interface ResolveLlmOptions {
   probeTimeoutMs?: number;
 }
 
-const KINDS: LlmKind[] = ["auto", "openai", "anthropic", "ollama", "human", "offline"];
+const KINDS: LlmKind[] = ["auto", "openai", "anthropic", "ollama", "human", "offline", "none"];
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
 
@@ -46,11 +46,11 @@ export function parseLlmSpec(text: string, command?: string): LlmSpec {
   const model = colon < 0 ? undefined : text.slice(colon + 1);
   if (!KINDS.includes(kind)) {
     throw usageError(
-      `Unknown --llm "${text}": use openai:<model>, anthropic:<model>, ollama[:<model>], human or auto.`,
+      `Unknown --llm "${text}": use openai:<model>, anthropic:<model>, ollama[:<model>], human, auto or none.`,
       command,
     );
   }
-  if (model !== undefined && (model === "" || ["auto", "human", "offline"].includes(kind))) {
+  if (model !== undefined && (model === "" || ["auto", "human", "offline", "none"].includes(kind))) {
     throw usageError(
       `--llm ${kind} takes ${model === "" ? "a model name after the colon" : "no model"}.`,
       command,
@@ -80,6 +80,9 @@ export async function resolveLlm(spec: LlmSpec, options: ResolveLlmOptions = {})
       return human();
     case "offline":
       return offline();
+    case "none":
+      // The commands handle "none" themselves (no sampling declared); nothing is resolved for it.
+      throw configError("--llm none names no LLM to answer sampling requests.");
   }
   if (has(env.OPENAI_BASE_URL) || has(env.OPENAI_API_KEY)) return openAI(env, undefined);
   if (has(env.ANTHROPIC_API_KEY)) return anthropic(env, undefined);

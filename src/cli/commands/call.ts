@@ -25,6 +25,7 @@ Calls a tool and prints its result; the server's sampling requests are answered 
 
 Options:
 ${LLM_OPTION_HELP}
+                        none                 declare no sampling: a server with its own LLM answers
   --approve           show each sampling request before the LLM gets it (approve, edit, deny) and
                       its answer before it goes back to the server
   --json              print the full result as JSON
@@ -121,9 +122,11 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
     },
     (resolved) => io.stderr.write(style.dim(`sampling: ${resolved.description}\n`)),
   );
+  // --llm none declares no sampling, so a server with its own samplingHandler answers with it.
+  const sampling =
+    spec.kind === "none" ? {} : { samplingHandler: llm.handler, samplingCapabilities: { tools: true } };
   const { client, label } = await connectTarget(target, values.config, {
-    samplingHandler: llm.handler,
-    samplingCapabilities: { tools: true },
+    ...sampling,
     timeoutMs,
     ...(protocol !== undefined && { protocol }),
   });

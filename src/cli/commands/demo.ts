@@ -75,6 +75,11 @@ function packageRoot(): string {
 
 async function chooseLlm(args: { llm?: string }, io: CliIO): Promise<ResolvedLlm> {
   const spec = llmSpecFrom(args.llm, io, "demo");
+  if (spec.kind === "none")
+    throw usageError(
+      "The demo's server has no LLM of its own, so --llm none would leave it unanswered.",
+      "demo",
+    );
   if (spec.kind !== "auto") return resolveLlm(spec, { env: io.env, stdinIsTTY: io.stdinIsTTY });
   // "auto" without a person: the offline model keeps `npm run demo` working on a fresh clone and in CI.
   const found = await resolveLlm(spec, { env: io.env, stdinIsTTY: false, offlineFallback: true });
