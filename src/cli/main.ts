@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { errorMessage, FastMCPError } from "../errors.js";
 import { inertText } from "../human/inert-text.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
+import { setCliEntry } from "./self.js";
 import type { CliIO } from "./session.js";
 
 export const MAIN_HELP = `Usage: fastmcp-ts <command> [options]
@@ -49,6 +50,7 @@ function version(): string {
 
 /** Runs one command line; resolves to the exit code, or `undefined` while a server keeps running. */
 export async function main(argv: string[], io: CliIO): Promise<number | undefined> {
+  setCliEntry(import.meta.url);
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     const topic = command === "help" ? rest[0] : undefined;

@@ -1,6 +1,6 @@
 import { Client, type ClientOptions, type ProtocolChoice } from "../client/client.js";
-import { errorMessage } from "../errors.js";
-import { CliError, EXIT_FAILURE, usageError } from "./errors.js";
+import { errorMessage, FastMCPError } from "../errors.js";
+import { CliError, EXIT_FAILURE, EXIT_USAGE, usageError } from "./errors.js";
 import { resolveTarget } from "./targets.js";
 
 /** What every command gets from main: its streams and environment (tests run main in-process too). */
@@ -40,6 +40,9 @@ export async function connectTarget(
   try {
     await client.connect();
   } catch (error) {
+    // The Client's own connection texts (missing file, script died, URL unreachable) are shown as they are.
+    if (FastMCPError.isInstance(error) && (error.code === "TRANSPORT" || error.code === "CONFIG"))
+      throw new CliError(error.message, error.code === "CONFIG" ? EXIT_USAGE : EXIT_FAILURE);
     throw new CliError(`Cannot connect to ${resolved.label}: ${errorMessage(error)}`, EXIT_FAILURE);
   }
   return { client, label: resolved.label };

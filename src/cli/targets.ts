@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
-import { extname } from "node:path";
+import { extname, resolve } from "node:path";
+import { missingScriptMessage } from "../client/connect-errors.js";
 import type { ClientTarget } from "../client/target.js";
 import { configCandidates, findServer, loadConfig } from "./config.js";
 import { configError } from "./errors.js";
+import { cliCommandArgs } from "./self.js";
 
 export interface ResolvedTarget {
   target: ClientTarget;
@@ -21,8 +23,8 @@ function looksLikePath(spec: string): boolean {
 export function resolveTarget(spec: string, configFile: string | undefined): ResolvedTarget {
   if (/^https?:\/\//i.test(spec)) return { target: spec, label: spec };
   if (looksLikePath(spec)) {
-    if (!existsSync(spec)) throw configError(`Server file not found: ${spec}`);
-    return { target: spec, label: spec };
+    if (!existsSync(spec)) throw configError(missingScriptMessage(spec));
+    return { target: scriptTarget(spec), label: spec };
   }
   const config = loadConfig(configFile);
   const configured = findServer(config, spec);
@@ -33,7 +35,7 @@ export function resolveTarget(spec: string, configFile: string | undefined): Res
       ...(configured.headers !== undefined && { headers: configured.headers }),
     };
   }
-  if (existsSync(spec)) return { target: spec, label: spec };
+  if (existsSync(spec)) return { target: scriptTarget(spec), label: spec };
   const where =
     config !== undefined
       ? `${config.path} configures: ${Object.keys(config.servers).join(", ") || "(nothing)"}`
@@ -41,4 +43,16 @@ export function resolveTarget(spec: string, configFile: string | undefined): Res
   throw configError(
     `Unknown server "${spec}": not a URL, a server file, or a configured server name; ${where}.`,
   );
+}
+
+const SERVED_BY_RUN = new Set([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]);
+
+/**
+ * A JavaScript or TypeScript file is started through `fastmcp-ts run`, so it may either call
+ * `server.run()` or just export its server (as `run` accepts); other scripts run as they are.
+ */
+function scriptTarget(spec: string): ClientTarget {
+  const args = cliCommandArgs();
+  if (args === undefined || !SERVED_BY_RUN.has(extname(spec).toLowerCase())) return spec;
+  return { command: process.execPath, args: [...args, "run", resolve(spec)], label: spec };
 }

@@ -21,8 +21,15 @@ import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import { joinText } from "../sampling/normalize.js";
 import type { SamplingHandler } from "../sampling/types.js";
+import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
-import { type ClientTarget, createTransport, type TransportOptions, targetKind } from "./target.js";
+import {
+  type ClientTarget,
+  connectContext,
+  createTransport,
+  type TransportOptions,
+  targetKind,
+} from "./target.js";
 
 export type ProtocolChoice = "auto" | "2025" | "2026";
 
@@ -146,7 +153,7 @@ export class Client {
     } catch (error) {
       // Stops a half-started stdio server and frees the transport; the caller gets the cause.
       await client.close().catch(() => undefined);
-      throw error;
+      throw explainConnectFailure(error, connectContext(this.target, transport));
     }
     this.transport = transport;
     const closed = new AbortController();

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { Transport } from "@modelcontextprotocol/client";
 import { FastMCPError } from "../errors.js";
 import { loadClientSdk, loadClientStdioSdk } from "../lazy-modules.js";
+import { type ConnectFailureContext, missingScriptMessage, StderrTail } from "./connect-errors.js";
 
 /** Anything that can serve one in-memory connection (a FastMCP instance). */
 export interface InMemoryServer {
@@ -10,6 +12,8 @@ export interface InMemoryServer {
 
 export interface StdioTarget {
   command: string;
+  /** How error messages name this server (default: the command line). */
+  label?: string;
   args?: string[];
   env?: Record<string, string>;
   cwd?: string;
@@ -59,18 +63,45 @@ export async function createTransport(
     );
   }
   const { getDefaultEnvironment, StdioClientTransport } = await loadClientStdioSdk();
-  return new StdioClientTransport({
+  const stderr = options.stderr ?? "inherit";
+  const transport = new StdioClientTransport({
     command: spec.command,
     args: spec.args ?? [],
     env: { ...getDefaultEnvironment(), ...spec.env },
-    stderr: options.stderr ?? "inherit",
+    // Piped (and passed on when "inherit") so a script that dies at startup can be quoted.
+    stderr: stderr === "ignore" ? "ignore" : "pipe",
     ...(spec.cwd !== undefined && { cwd: spec.cwd }),
   });
+  const tail = new StderrTail();
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    tail.append(chunk);
+    if (stderr === "inherit") process.stderr.write(chunk);
+  });
+  stderrTails.set(transport, tail);
+  return transport;
+}
+
+const stderrTails = new WeakMap<Transport, StderrTail>();
+
+/** What a failed connect() needs to explain itself. */
+export function connectContext(
+  target: ClientTarget,
+  transport: Transport | undefined,
+): ConnectFailureContext {
+  const kind = targetKind(target);
+  const label =
+    kind === "stdio" && typeof target !== "string"
+      ? ((target as StdioTarget).label ??
+        [(target as StdioTarget).command, ...((target as StdioTarget).args ?? [])].join(" "))
+      : String(kind === "memory" ? "the in-memory server" : target);
+  const tail = transport === undefined ? undefined : stderrTails.get(transport);
+  return { kind, label, ...(tail !== undefined && { stderrTail: tail }) };
 }
 
 /** A script path → the command that runs it: Node for JS, Node with tsx for TS, python3 for Python. */
 export function scriptCommand(path: string): StdioTarget {
   const file = resolve(path);
+  if (!existsSync(file)) throw new FastMCPError("CONFIG", missingScriptMessage(path));
   const extension = extname(file).toLowerCase();
   if ([".js", ".mjs", ".cjs"].includes(extension)) return { command: process.execPath, args: [file] };
   if ([".ts", ".mts", ".cts"].includes(extension)) {
