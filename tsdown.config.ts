@@ -6,6 +6,7 @@ export default defineConfig({
     openai: "src/handlers/openai.ts",
     anthropic: "src/handlers/anthropic.ts",
     "ai-sdk": "src/handlers/ai-sdk.ts",
+    redis: "src/redis/index.ts",
     "cli/main": "src/cli/main.ts",
     // Its own chunk, so the dynamic imports stay out of index.mjs (see the file's comment).
     "lazy-modules": "src/lazy-modules.ts",
@@ -18,5 +19,5 @@ export default defineConfig({
   sourcemap: true,
   fixedExtension: true,
   // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
-  external: [/^@modelcontextprotocol\//, "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod"],
+  external: [/^@modelcontextprotocol\//, "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod", "redis"],
 });

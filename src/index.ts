@@ -65,3 +65,10 @@ export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.
 export type { HttpRunOptions } from "./server/http-types.js";
 export { defaultPrincipal, type PrincipalOf } from "./server/principal.js";
 export type { SessionLimitOptions } from "./server/session-limits.js";
+export {
+  type MemorySessionStoreOptions,
+  memorySessionStore,
+  type SessionPatch,
+  type SessionRecord,
+  type SessionStore,
+} from "./server/session-store.js";

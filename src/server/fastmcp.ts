@@ -169,6 +169,11 @@ export class FastMCP {
     return this.subscriptions.notify(uri);
   }
 
+  /** @internal The 2025-era resource subscriptions, for HTTP handlers whose sessions live in a store. */
+  get resourceSubscriptions(): ResourceSubscriptions {
+    return this.subscriptions;
+  }
+
   /** The registered tools, e.g. to offer them to the LLM in `ctx.sample({ tools })`. */
   get tools(): ToolDefinition[] {
     return [...this.registry.tools.values()];

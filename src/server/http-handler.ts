@@ -16,6 +16,8 @@ import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-aut
 import { HttpSessions } from "./http-sessions.js";
 import { principalOf } from "./principal.js";
 import { DEFAULT_UNUSED_SESSION_MS, SessionCaps, type SessionLimitOptions } from "./session-limits.js";
+import type { SessionStore } from "./session-store.js";
+import { SharedSessions } from "./shared-sessions.js";
 
 export interface HttpHandlerOptions extends SessionLimitOptions {
   /** Host names the `Host` header may carry (DNS-rebinding protection). Omit to accept any. */
@@ -31,6 +33,12 @@ export interface HttpHandlerOptions extends SessionLimitOptions {
    * vanished without DELETE). Default 30 minutes.
    */
   sessionIdleTimeoutMs?: number;
+  /**
+   * Where 2025-era sessions live, so that several instances behind a balancer serve any session
+   * (`redisSessionStore` from fastmcp-ts/redis), or one process gets resumable streams
+   * (`memorySessionStore()`). Omit to keep sessions in this handler's memory.
+   */
+  sessionStore?: SessionStore;
   /** Called for transport-level errors (reporting only). */
   onerror?: (error: Error) => void;
 }
@@ -59,6 +67,7 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
   const sessions = new HttpSessions(
     options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_MS,
     options.unusedSessionTimeoutMs ?? DEFAULT_UNUSED_SESSION_MS,
+    options.sessionStore?.eventStore !== undefined,
   );
   const caps = new SessionCaps(options);
   const principal = (authInfo: AuthInfo | undefined) => principalOf(authInfo, fastmcp.options.principal);
@@ -112,23 +121,50 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     return response;
   }
 
+  async function serveOn(
+    sessionId: string,
+    transport: WebStandardStreamableHTTPServerTransport,
+    request: Request,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+    onEnd?: () => void,
+  ): Promise<Response> {
+    const exchange = sessions.begin(sessionId, request, requestIdsOf(body), onEnd);
+    let response: Response;
+    try {
+      response = await transport.handleRequest(request, {
+        ...(body !== NO_BODY && { parsedBody: body }),
+        ...(authInfo !== undefined && { authInfo }),
+      });
+    } catch (error) {
+      exchange.respond(new Response(null, { status: 500 })); // ends the exchange; the error goes on
+      throw error;
+    }
+    return exchange.respond(response);
+  }
+
+  const shared =
+    options.sessionStore === undefined
+      ? undefined
+      : new SharedSessions({
+          store: options.sessionStore,
+          sessions,
+          caps,
+          principal,
+          subscriptions: fastmcp.resourceSubscriptions,
+          newServer: () => fastmcp.createServer("legacy"),
+          maxRequestBodySize,
+          serve: serveOn,
+          ...(options.onerror !== undefined && { onerror: options.onerror }),
+        });
+
   async function legacy(request: Request, body: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
+    if (shared !== undefined) return shared.handle(request, body === NO_BODY ? undefined : body, authInfo);
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const transport = sessions.get(sessionId, principal(authInfo));
       if (transport === undefined) return rpcError(404, -32001, "Session not found");
-      const exchange = sessions.begin(sessionId, request, requestIdsOf(body));
-      let response: Response;
-      try {
-        response = await transport.handleRequest(request, {
-          ...(body !== NO_BODY && { parsedBody: body }),
-          ...(authInfo !== undefined && { authInfo }),
-        });
-      } catch (error) {
-        exchange.respond(new Response(null, { status: 500 })); // ends the exchange; the error goes on
-        throw error;
-      }
-      return exchange.respond(response);
+      return serveOn(sessionId, transport, request, body, authInfo);
     }
     if (request.method !== "POST")
       return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
@@ -165,6 +201,7 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     },
     async close() {
       await sessions.closeAll();
+      await shared?.close();
       await modern.close();
     },
   };

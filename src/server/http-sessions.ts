@@ -35,9 +35,14 @@ export class HttpSessions {
   private readonly sessions = new Map<string, Session>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
+  /**
+   * `resumable`: streams are kept in an event store, so a client that disconnects can reconnect
+   * (`Last-Event-ID`) and still get its answers; its requests then go on instead of being cancelled.
+   */
   constructor(
     private readonly idleTimeoutMs: number | undefined,
     private readonly unusedTimeoutMs: number = Number.POSITIVE_INFINITY,
+    private readonly resumable = false,
   ) {}
 
   get size(): number {
@@ -85,9 +90,10 @@ export class HttpSessions {
    * aborts, or it cancels a response stream), the requests it carried that are still unanswered are
    * cancelled on the server, so their tools and samples stop.
    */
-  begin(id: string, request: Request, requestIds: RequestId[]): Exchange {
+  begin(id: string, request: Request, requestIds: RequestId[], onEnd?: () => void): Exchange {
     const session = this.sessions.get(id);
     if (session === undefined) return UNTRACKED;
+    const resumable = this.resumable;
     session.open++;
     session.lastSeen = Date.now();
     if (requestIds.length > 0 || request.method === "GET") session.used = true;
@@ -100,7 +106,8 @@ export class HttpSessions {
       session.open--;
       session.lastSeen = Date.now();
       const unanswered = requestIds.filter((requestId) => session.unanswered.delete(requestId));
-      if (disconnected) cancelRequests(session.transport, unanswered);
+      if (disconnected && !resumable) cancelRequests(session.transport, unanswered);
+      onEnd?.();
     };
     const onAbort = () => settle(true);
     const answered = () => {

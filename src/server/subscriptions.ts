@@ -6,6 +6,8 @@ import type { Server } from "@modelcontextprotocol/server";
  */
 export class ResourceSubscriptions {
   private readonly sessions = new Map<Server, Set<string>>();
+  /** Shared-session handlers: they deliver to sessions whose subscriptions live in a session store. */
+  private readonly relays = new Set<(uri: string) => Promise<void>>();
 
   /** Registers the subscribe/unsubscribe handlers on one session's server. */
   install(server: Server): void {
@@ -31,7 +33,19 @@ export class ResourceSubscriptions {
     const sends = [...this.sessions]
       .filter(([, uris]) => uris.has(uri))
       .map(([server]) => server.sendResourceUpdated({ uri }).catch(() => undefined));
+    for (const relay of this.relays) sends.push(relay(uri).catch(() => undefined));
     await Promise.all(sends);
+  }
+
+  /** Leaves a session's server to a relay (its subscriptions are kept elsewhere). */
+  forget(server: Server): void {
+    this.sessions.delete(server);
+  }
+
+  /** Adds a relay `notify` calls too; returns its removal. */
+  relay(deliver: (uri: string) => Promise<void>): () => void {
+    this.relays.add(deliver);
+    return () => this.relays.delete(deliver);
   }
 
   /** How many sessions subscribe to `uri`. */
