@@ -150,3 +150,67 @@ describe("2025 sessions shared by two instances (memory store)", () => {
     }
   });
 });
+
+describe("shared sessions stay bound to their opener on every instance", () => {
+  const http: RunningHttpServer[] = [];
+  beforeAll(async () => {
+    const store = memorySessionStore();
+    // Two users of one OAuth app: same clientId, different `sub`.
+    const verify = (request: Request) => {
+      const user = request.headers.get("authorization")?.replace("Bearer ", "");
+      return user === undefined
+        ? undefined
+        : { token: user, clientId: "app", scopes: [], extra: { sub: user } };
+    };
+    for (const label of ["A", "B"]) {
+      http.push(await startHttpServer(build(label), { port: 0, sessionStore: store, auth: { verify } }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(http.map((h) => h.close()));
+  });
+
+  it("another user presenting the session id gets 404 on both instances; its opener is served", async () => {
+    const base = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    const init = await fetch(http[0]!.url, {
+      method: "POST",
+      headers: { ...base, authorization: "Bearer alice" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    });
+    await init.text();
+    const session = init.headers.get("mcp-session-id")!;
+    const call = (url: string, user: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          ...base,
+          authorization: `Bearer ${user}`,
+          "mcp-session-id": session,
+          "mcp-protocol-version": "2025-11-25",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 2,
+          method: "tools/call",
+          params: { name: "where", arguments: {} },
+        }),
+      });
+    for (const h of http) {
+      const stolen = await call(h.url, "mallory");
+      expect(stolen.status).toBe(404);
+      await stolen.text();
+    }
+    const own = await call(http[1]!.url, "alice");
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('"text":"B"');
+  });
+});
