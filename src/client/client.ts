@@ -21,6 +21,8 @@ import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import { joinText } from "../sampling/normalize.js";
 import type { SamplingHandler } from "../sampling/types.js";
+import { instrumentClient } from "../telemetry/mcp-spans.js";
+import { loadTelemetry } from "../telemetry/otel.js";
 import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
 import {
@@ -135,7 +137,7 @@ export class Client {
   }
 
   private async open(): Promise<this> {
-    const sdk = await loadClientSdk();
+    const [sdk] = await Promise.all([loadClientSdk(), loadTelemetry()]);
     const client = new sdk.Client(
       { name: this.options.name ?? "fastmcp-ts-client", version: this.options.version ?? "1.0.0" },
       {
@@ -145,6 +147,7 @@ export class Client {
       },
     );
     this.client = client;
+    instrumentClient(client); // OpenTelemetry spans, when the application has it
     this.installHandlers(client);
     this.options.configureSdk?.(client);
     const transport = await createTransport(this.target, this.options);

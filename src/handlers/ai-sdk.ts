@@ -13,6 +13,7 @@ import type {
   SamplingMessage,
   SamplingParams,
 } from "../sampling/types.js";
+import { aiSdkProviderName, traceGenAI } from "../telemetry/genai.js";
 import { fromGenerateText, type GenerateTextOutcome, toModelMessages, toToolSet } from "./ai-sdk-mapping.js";
 import { loadPeer, toProviderError } from "./shared.js";
 
@@ -66,6 +67,17 @@ export class AISDKSamplingHandler implements SamplingHandlerObject {
     const model =
       (models !== undefined && Object.hasOwn(models, chosenName) ? models[chosenName] : undefined) ??
       this.options.model;
+    return traceGenAI({ provider: providerName(model), model: modelName(model), params }, () =>
+      this.#generate(messages, params, context, model),
+    );
+  }
+
+  async #generate(
+    messages: SamplingMessage[],
+    params: SamplingParams,
+    context: RequestContext,
+    model: LanguageModel,
+  ): Promise<CreateMessageResultWithTools> {
     const modelMessages = toModelMessages(messages);
     this.#ai ??= loadPeer(() => import("ai"), "ai", "fastmcp-ts/ai-sdk");
     const ai = await this.#ai;
@@ -100,6 +112,13 @@ export class AISDKSamplingHandler implements SamplingHandlerObject {
 
 function modelName(model: LanguageModel): string {
   return typeof model === "string" ? model : model.modelId;
+}
+
+/** `gen_ai.provider.name` from the model's provider id (a gateway string model: the id's provider part). */
+function providerName(model: LanguageModel): string {
+  if (typeof model !== "string") return aiSdkProviderName(model.provider);
+  const slash = model.indexOf("/");
+  return slash > 0 ? aiSdkProviderName(model.slice(0, slash)) : "ai_sdk";
 }
 
 function providerLabel(model: LanguageModel): string {

@@ -13,6 +13,7 @@ import type {
   SamplingMessage,
   SamplingParams,
 } from "../sampling/types.js";
+import { traceGenAI } from "../telemetry/genai.js";
 import { fromAnthropicResponse, toAnthropicRequest } from "./anthropic-mapping.js";
 import {
   lazyClient,
@@ -66,6 +67,17 @@ export class AnthropicSamplingHandler implements SamplingHandlerObject {
     context: RequestContext,
   ): Promise<CreateMessageResultWithTools> {
     const model = selectModel(params.modelPreferences, this.options);
+    return traceGenAI({ provider: "anthropic", model, params }, () =>
+      this.#complete(messages, params, context, model),
+    );
+  }
+
+  async #complete(
+    messages: SamplingMessage[],
+    params: SamplingParams,
+    context: RequestContext,
+    model: string,
+  ): Promise<CreateMessageResultWithTools> {
     const body = toAnthropicRequest(messages, params, model, {
       sendMetadata: this.options.sendMetadata ?? true,
       sendTemperature: this.options.sendTemperature ?? false,

@@ -13,6 +13,7 @@ import type {
   SamplingMessage,
   SamplingParams,
 } from "../sampling/types.js";
+import { traceGenAI } from "../telemetry/genai.js";
 import { fromOpenAIResponse, type MaxTokensField, toOpenAIRequest } from "./openai-mapping.js";
 import {
   lazyClient,
@@ -70,6 +71,17 @@ export class OpenAISamplingHandler implements SamplingHandlerObject {
     context: RequestContext,
   ): Promise<CreateMessageResultWithTools> {
     const model = selectModel(params.modelPreferences, this.options);
+    return traceGenAI({ provider: "openai", model, params }, () =>
+      this.#complete(messages, params, context, model),
+    );
+  }
+
+  async #complete(
+    messages: SamplingMessage[],
+    params: SamplingParams,
+    context: RequestContext,
+    model: string,
+  ): Promise<CreateMessageResultWithTools> {
     const body = toOpenAIRequest(messages, params, model, {
       maxTokensField: this.options.maxTokensField ?? "max_completion_tokens",
       store: this.options.store ?? false,

@@ -14,6 +14,7 @@ import type { ReplayState } from "../sampling/replay.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
 import type { TaskEngine } from "../tasks/task-runner.js";
 import { startToolTask } from "../tasks/task-tool.js";
+import { instrumentServer } from "../telemetry/mcp-spans.js";
 import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
@@ -51,6 +52,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
     ...(setup.instructions !== undefined && { instructions: setup.instructions }),
     requestState: { verify: codec.verify },
   });
+  instrumentServer(server, era); // OpenTelemetry spans, when the application has it
   const legacyCapabilities = () => server.getClientCapabilities();
   const invoke = <T>(
     sdk: ServerContext,

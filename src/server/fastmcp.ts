@@ -10,6 +10,7 @@ import { createStateCodec } from "../sampling/state-codec.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import type { UsageHook } from "../sampling/usage.js";
 import { TaskEngine, type TaskOptions } from "../tasks/task-runner.js";
+import { loadTelemetry } from "../telemetry/otel.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
@@ -110,6 +111,7 @@ export class FastMCP {
       throw new FastMCPError("CONFIG", "onUsage must be a function.");
     }
     this.options = options;
+    void loadTelemetry(); // in the background: servers built once it has loaded are traced
     const runtime: ServerRuntime = {
       name: options.name,
       samplingHandler: options.samplingHandler,
@@ -226,6 +228,7 @@ export class FastMCP {
   }
 
   private async serve(options: RunOptions): Promise<void> {
+    await loadTelemetry(); // servers built from here on are traced when the application has OpenTelemetry
     if (options.transport === undefined || options.transport === "stdio") {
       const handle = serveStdio(({ era }) => this.createServer(era));
       this.closers.add(() => handle.close());
