@@ -25,6 +25,7 @@ import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
 import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
+import { limitInputRounds, SampleGate, type SamplingLimitOptions } from "./sampling-limits.js";
 import {
   type ClientTarget,
   connectContext,
@@ -35,7 +36,7 @@ import {
 
 export type ProtocolChoice = "auto" | "2025" | "2026";
 
-export interface ClientOptions extends TransportOptions {
+export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
   samplingHandler?: SamplingHandler;
   /** Declared only alongside a handler. `tools` opts in to sampling requests that carry tools. */
   samplingCapabilities?: { tools?: boolean; context?: boolean };
@@ -49,9 +50,9 @@ export interface ClientOptions extends TransportOptions {
   maxInputRounds?: number;
   /** Largest maxTokens the client grants a sampling request; bigger requests are capped. */
   maxTokensCap?: number;
-  /** Sampling requests larger than this many bytes of JSON are refused (-32602) before the handler runs. */
+  /** Sampling requests larger than this many bytes of JSON are refused (-32602) before the handler runs. Default 8 MiB. */
   maxSamplingRequestBytes?: number;
-  /** Handler results larger than this many bytes of JSON are refused with an error instead of sent. */
+  /** Handler results larger than this many bytes of JSON are refused with an error instead of sent. Default 8 MiB. */
   maxSamplingResultBytes?: number;
   onLog?: (level: LoggingLevel, data: unknown, logger?: string) => void;
   /**
@@ -90,6 +91,7 @@ export class Client {
   /** Aborts when the connection closes, so a call waiting on its own sampling handler (2026-07-28) ends too. */
   private closed = new AbortController();
   private logLevel?: LoggingLevel;
+  private readonly gate: SampleGate;
 
   constructor(target: ClientTarget, options: ClientOptions = {}) {
     if (options.samplingHandler !== undefined && !isSamplingHandler(options.samplingHandler)) {
@@ -100,6 +102,7 @@ export class Client {
     }
     this.target = target;
     this.options = options;
+    this.gate = new SampleGate(options); // one per server: its bound holds on both eras
     const capabilities: ClientCapabilities = {};
     if (options.samplingHandler !== undefined) {
       const sampling: Record<string, object> = {};
@@ -169,6 +172,7 @@ export class Client {
       closed.abort(new FastMCPError("TRANSPORT", "The connection to the server closed"));
     };
     keepNotificationOrder(transport);
+    limitInputRounds(transport, this.options.maxInputRequestsPerRound);
     this.connected = true;
     return this;
   }
@@ -187,6 +191,7 @@ export class Client {
           maxResultBytes: options.maxSamplingResultBytes,
         }),
         serverName: () => client.getServerVersion()?.name,
+        gate: this.gate,
       });
     }
     if (options.onLog !== undefined) {

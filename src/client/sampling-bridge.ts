@@ -6,16 +6,19 @@ import { runSamplingHandler } from "../sampling/handler.js";
 import { timeoutHintOf } from "../sampling/timeout-hint.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
+import { DEFAULT_MAX_SAMPLING_BYTES, type SampleGate } from "./sampling-limits.js";
 
 export interface SamplingBridgeOptions {
   handler: SamplingHandler;
   toolsDeclared: boolean;
   /** Largest maxTokens this client grants; larger requests are capped to it. */
   maxTokensCap?: number;
-  /** Sampling requests larger than this (JSON bytes) are refused before the handler runs. */
+  /** Sampling requests larger than this (JSON bytes) are refused before the handler runs. Default 8 MiB. */
   maxRequestBytes?: number;
-  /** Handler results larger than this (JSON bytes) are refused instead of sent. */
+  /** Handler results larger than this (JSON bytes) are refused instead of sent. Default 8 MiB. */
   maxResultBytes?: number;
+  /** Bounds how many requests the handler answers at once (and how many wait). */
+  gate?: SampleGate;
   serverName: () => string | undefined;
 }
 
@@ -25,14 +28,16 @@ export interface SamplingBridgeOptions {
  * the spec puts on clients.
  */
 export function installSamplingBridge(client: SdkClient, options: SamplingBridgeOptions): void {
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_SAMPLING_BYTES;
+  const maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_SAMPLING_BYTES;
   client.setRequestHandler("sampling/createMessage", async (request, ctx) => {
     const params = request.params as SamplingParams;
-    if (options.maxRequestBytes !== undefined) {
+    if (maxRequestBytes !== Number.POSITIVE_INFINITY) {
       const size = jsonBytes(params);
-      if (size > options.maxRequestBytes) {
+      if (size > maxRequestBytes) {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,
-          `Sampling request is ${size} bytes, over this client's limit of ${options.maxRequestBytes} (maxSamplingRequestBytes)`,
+          `Sampling request is ${size} bytes, over this client's limit of ${maxRequestBytes} (maxSamplingRequestBytes)`,
         );
       }
     }
@@ -57,7 +62,9 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
         ? undefined
         : linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
     const signal = bounded?.signal ?? ctx.mcpReq.signal;
+    let release: (() => void) | undefined;
     try {
+      release = await options.gate?.enter(signal);
       const answer = runSamplingHandler(options.handler, effective, {
         requestId: ctx.mcpReq.id,
         signal,
@@ -68,22 +75,23 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
       // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled. A 2025
       // session holds nothing on it (a cancelled request's answer is dropped), so the race is skipped.
       const result = client.getProtocolEra() === "legacy" ? await answer : await raceAbort(answer, signal);
-      if (options.maxResultBytes !== undefined) {
+      if (maxResultBytes !== Number.POSITIVE_INFINITY) {
         const size = jsonBytes(result);
-        if (size > options.maxResultBytes) {
+        if (size > maxResultBytes) {
           throw new FastMCPError(
             "INVALID_RESULT",
-            `Sampling handler result is ${size} bytes, over this client's limit of ${options.maxResultBytes} (maxSamplingResultBytes)`,
+            `Sampling handler result is ${size} bytes, over this client's limit of ${maxResultBytes} (maxSamplingResultBytes)`,
           );
         }
       }
       return result;
     } finally {
+      release?.();
       bounded?.dispose();
     }
   });
 }
 
 function jsonBytes(value: unknown): number {
-  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
+  return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
 }

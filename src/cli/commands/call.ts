@@ -6,6 +6,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, parseCommand, usageError } from "../er
 import { formatResult } from "../format.js";
 import { type LlmSpec, lazyLlm, parseLlmSpec, resolveLlm } from "../llm.js";
 import { terminal } from "../progress.js";
+import { SAMPLING_LIMIT_OPTIONS, SAMPLING_LIMITS_HELP, samplingLimitsFrom } from "../sampling-flags.js";
 import { type CliIO, connectTarget, parseProtocol, parseSeconds } from "../session.js";
 
 export const LLM_OPTION_HELP = `  --llm <spec>        who answers the server's sampling requests (default: $FASTMCP_TS_LLM or auto):
@@ -28,6 +29,7 @@ ${LLM_OPTION_HELP}
                         none                 declare no sampling: a server with its own LLM answers
   --approve           show each sampling request before the LLM gets it (approve, edit, deny) and
                       its answer before it goes back to the server
+${SAMPLING_LIMITS_HELP}
   --json              print the full result as JSON
   --config <file>     mcpServers config (default: ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json)
   --protocol <p>      auto, 2025 or 2026 (default: auto for URLs, 2025 otherwise)
@@ -96,6 +98,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
     config: { type: "string" },
     protocol: { type: "string" },
     timeout: { type: "string" },
+    ...SAMPLING_LIMIT_OPTIONS,
   });
   if (values.help === true) {
     io.stdout.write(CALL_HELP);
@@ -127,6 +130,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
     spec.kind === "none" ? {} : { samplingHandler: llm.handler, samplingCapabilities: { tools: true } };
   const { client, label } = await connectTarget(target, values.config, {
     ...sampling,
+    ...samplingLimitsFrom(values, "call"),
     timeoutMs,
     ...(protocol !== undefined && { protocol }),
   });
