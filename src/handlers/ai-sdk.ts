@@ -15,12 +15,12 @@ import type {
 } from "../sampling/types.js";
 import { aiSdkProviderName, traceGenAI } from "../telemetry/genai.js";
 import { fromGenerateText, type GenerateTextOutcome, toModelMessages, toToolSet } from "./ai-sdk-mapping.js";
-import { loadPeer, toProviderError } from "./shared.js";
+import { loadPeer, type TokenCallback, tokenSink, toProviderError } from "./shared.js";
 
 export type { ModelScores } from "../sampling/model-selection.js";
 export { selectModel } from "../sampling/model-selection.js";
 export { fromGenerateText, mapFinishReason, toModelMessages, toToolSet } from "./ai-sdk-mapping.js";
-export { ProviderError, type UsageMeta } from "./shared.js";
+export { ProviderError, type TokenCallback, type UsageMeta } from "./shared.js";
 
 type AIModule = typeof import("ai");
 type GenerateTextOptions = Parameters<AIModule["generateText"]>[0];
@@ -36,6 +36,11 @@ export interface AISDKSamplingHandlerOptions {
   maxRetries?: number;
   /** Passed to `generateText` as is: provider-specific settings (the place for metadata-like fields). */
   providerOptions?: GenerateTextOptions["providerOptions"];
+  /**
+   * Stream the answer (`streamText` instead of `generateText`) and call this with each text
+   * delta; the handler still returns the whole result.
+   */
+  onToken?: TokenCallback;
 }
 
 export class AISDKSamplingHandler implements SamplingHandlerObject {
@@ -100,14 +105,48 @@ export class AISDKSamplingHandler implements SamplingHandlerObject {
     }
     if (this.options.providerOptions !== undefined) request.providerOptions = this.options.providerOptions;
 
+    const onToken = tokenSink(this.options.onToken, context);
     let outcome: GenerateTextOutcome;
     try {
-      outcome = await ai.generateText(request);
+      outcome =
+        onToken === undefined ? await ai.generateText(request) : await streamOutcome(ai, request, onToken);
     } catch (error) {
       throw toProviderError(providerLabel(model), error, context.signal);
     }
     return fromGenerateText(outcome, modelName(model));
   }
+}
+
+/**
+ * `streamText` with the same request: text deltas go to `onToken` as they arrive, and the outcome
+ * has the shape `generateText` gives. streamText reports failures as stream parts rather than
+ * rejecting, so an error part is thrown here (and mapped like a generateText failure).
+ */
+async function streamOutcome(
+  ai: AIModule,
+  request: GenerateTextOptions,
+  onToken: (delta: string) => void,
+): Promise<GenerateTextOutcome> {
+  let failure: { error: unknown } | undefined;
+  const result = ai.streamText({
+    ...(request as Parameters<AIModule["streamText"]>[0]),
+    onError: ({ error }) => {
+      failure ??= { error };
+    },
+  });
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta" && part.text !== "") onToken(part.text);
+    else if (part.type === "error") failure ??= { error: part.error };
+  }
+  if (failure !== undefined) throw failure.error;
+  const [content, finishReason, rawFinishReason, usage, response] = await Promise.all([
+    result.content,
+    result.finishReason,
+    result.rawFinishReason,
+    result.usage,
+    result.response,
+  ]);
+  return { content, finishReason, rawFinishReason, usage, response };
 }
 
 function modelName(model: LanguageModel): string {

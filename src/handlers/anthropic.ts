@@ -20,6 +20,8 @@ import {
   loadPeer,
   type ModelChoiceOptions,
   requireDefaultModel,
+  type TokenCallback,
+  tokenSink,
   toProviderError,
 } from "./shared.js";
 
@@ -31,7 +33,7 @@ export {
   fromAnthropicResponse,
   toAnthropicRequest,
 } from "./anthropic-mapping.js";
-export { type ModelChoiceOptions, ProviderError, type UsageMeta } from "./shared.js";
+export { type ModelChoiceOptions, ProviderError, type TokenCallback, type UsageMeta } from "./shared.js";
 
 export interface AnthropicSamplingHandlerOptions extends ModelChoiceOptions {
   /**
@@ -49,6 +51,12 @@ export interface AnthropicSamplingHandlerOptions extends ModelChoiceOptions {
   sendTemperature?: boolean;
   /** Per-request retry count, overriding the client's own setting. */
   maxRetries?: number;
+  /**
+   * Stream the answer (Messages API streaming) and call this with each text delta; the handler
+   * still returns the whole result. Without it (and when the request asks for no deltas either)
+   * the handler makes one plain request.
+   */
+  onToken?: TokenCallback;
 }
 
 export class AnthropicSamplingHandler implements SamplingHandlerObject {
@@ -83,12 +91,20 @@ export class AnthropicSamplingHandler implements SamplingHandlerObject {
       sendTemperature: this.options.sendTemperature ?? false,
     });
     const client = await this.#getClient();
+    const requestOptions = {
+      signal: context.signal,
+      ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
+    };
+    const onToken = tokenSink(this.options.onToken, context);
     let message: Message;
     try {
-      message = await client.messages.create(body, {
-        signal: context.signal,
-        ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
-      });
+      if (onToken === undefined) message = await client.messages.create(body, requestOptions);
+      else {
+        // The SDK's MessageStream assembles the final message from the events; we only tap the text.
+        const stream = client.messages.stream(body, requestOptions);
+        stream.on("text", (delta) => onToken(delta));
+        message = await stream.finalMessage();
+      }
     } catch (error) {
       throw toProviderError("Anthropic", error, context.signal, [client.apiKey]);
     }

@@ -15,11 +15,14 @@ import type {
 } from "../sampling/types.js";
 import { traceGenAI } from "../telemetry/genai.js";
 import { fromOpenAIResponse, type MaxTokensField, toOpenAIRequest } from "./openai-mapping.js";
+import { collectChatStream } from "./openai-stream.js";
 import {
   lazyClient,
   loadPeer,
   type ModelChoiceOptions,
   requireDefaultModel,
+  type TokenCallback,
+  tokenSink,
   toProviderError,
 } from "./shared.js";
 
@@ -31,7 +34,7 @@ export {
   toOpenAIMetadata,
   toOpenAIRequest,
 } from "./openai-mapping.js";
-export { type ModelChoiceOptions, ProviderError, type UsageMeta } from "./shared.js";
+export { type ModelChoiceOptions, ProviderError, type TokenCallback, type UsageMeta } from "./shared.js";
 
 export interface OpenAISamplingHandlerOptions extends ModelChoiceOptions {
   /**
@@ -53,6 +56,12 @@ export interface OpenAISamplingHandlerOptions extends ModelChoiceOptions {
   sendMetadata?: boolean;
   /** Per-request retry count, overriding the client's own setting. */
   maxRetries?: number;
+  /**
+   * Stream the answer (Chat Completions `stream: true`) and call this with each text delta; the
+   * handler still returns the whole result. Without it (and when the request asks for no
+   * deltas either) the handler makes one plain request.
+   */
+  onToken?: TokenCallback;
 }
 
 export class OpenAISamplingHandler implements SamplingHandlerObject {
@@ -88,12 +97,23 @@ export class OpenAISamplingHandler implements SamplingHandlerObject {
       sendMetadata: this.options.sendMetadata ?? this.options.store ?? false,
     });
     const client = await this.#getClient();
+    const requestOptions = {
+      signal: context.signal,
+      ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
+    };
+    const onToken = tokenSink(this.options.onToken, context);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await client.chat.completions.create(body, {
-        signal: context.signal,
-        ...(this.options.maxRetries !== undefined ? { maxRetries: this.options.maxRetries } : {}),
-      });
+      completion =
+        onToken === undefined
+          ? await client.chat.completions.create(body, requestOptions)
+          : await collectChatStream(
+              await client.chat.completions.create(
+                { ...body, stream: true, stream_options: { include_usage: true } },
+                requestOptions,
+              ),
+              onToken,
+            );
     } catch (error) {
       throw toProviderError("OpenAI", error, context.signal, [client.apiKey]);
     }

@@ -3,6 +3,7 @@ import { FastMCPError } from "../errors.js";
 import type { ModelScores } from "../sampling/model-selection.js";
 import type {
   CreateMessageResultWithTools,
+  RequestContext,
   SamplingMessageContentBlock,
   Tool,
   ToolResultContent,
@@ -247,5 +248,25 @@ export function lazyClient<T>(given: T | undefined, create: () => Promise<T>): (
       throw error;
     });
     return client;
+  };
+}
+
+/** A handler's `onToken` option: each text delta of a streamed answer, with the request it belongs to. */
+export type TokenCallback = (delta: string, context: RequestContext) => void;
+
+/**
+ * Where a request's text deltas go: the handler's own `onToken` and the request's (a server
+ * forwarding progress); undefined when nobody listens, and the handler then does not stream.
+ */
+export function tokenSink(
+  own: TokenCallback | undefined,
+  context: RequestContext,
+): ((delta: string) => void) | undefined {
+  const forRequest = context.onToken;
+  if (own === undefined) return forRequest;
+  if (forRequest === undefined) return (delta) => own(delta, context);
+  return (delta) => {
+    own(delta, context);
+    forRequest(delta);
   };
 }

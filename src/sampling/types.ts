@@ -43,6 +43,11 @@ export interface RequestContext {
   side: "client" | "server";
   /** Name of the server that asked, when known. */
   serverName?: string;
+  /**
+   * Set when someone wants the answer's text as it is generated (a server forwarding it as
+   * progress, say): provider handlers then stream and call it with each text delta.
+   */
+  onToken?: (delta: string) => void;
 }
 
 export type SamplingHandlerFunction = (

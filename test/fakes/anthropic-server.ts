@@ -8,7 +8,10 @@ import {
   type FakeHttpServer,
   type FakeReply,
   type RecordedCall,
+  type SseEvent,
   startFakeHttp,
+  streamPause,
+  textPieces,
   type WireJson,
 } from "./http-fake.js";
 
@@ -53,6 +56,8 @@ export interface FakeAnthropic {
   calls: RecordedCall[];
   readonly abandoned: number;
   enqueue(...scripts: AnthropicScript[]): void;
+  /** The next streamed answer stops after its first text delta until `release()` is called. */
+  pauseNextStream(): () => void;
   setResponder(respond: AnthropicResponder): void;
   /** Forget recorded requests and queued answers; go back to the default responder. */
   reset(): void;
@@ -73,11 +78,17 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     requests.push(call.body);
     const body = call.body ?? {};
-    if (body.stream === true) return anthropicError(400, "The fake Anthropic server does not stream");
     const script = queue.shift() ?? (await respond(body, call));
     counter += 1;
-    return toReply(script, body, counter);
+    const reply = toReply(script, body, counter);
+    if (body.stream !== true || !("body" in reply) || (reply.status ?? 200) !== 200) return reply;
+    const hold = pause;
+    pause = undefined;
+    const events = toEvents(reply.body as WireJson);
+    // Paused after message_start, the first block's start and its first delta.
+    return { sse: events, ...(hold !== undefined && { pauseAfter: 3, resume: hold }) };
   });
+  let pause: Promise<void> | undefined;
 
   return {
     url: server.origin,
@@ -87,6 +98,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return server.abandoned;
     },
     enqueue: (...scripts) => queue.push(...scripts),
+    pauseNextStream: () => {
+      const { resume, release } = streamPause();
+      pause = resume;
+      return release;
+    },
     setResponder: (next) => {
       respond = next;
     },
@@ -184,4 +200,54 @@ function toReply(script: AnthropicScript, body: WireJson, counter: number): Fake
       usage: { cache_creation_input_tokens: null, cache_read_input_tokens: null, ...usage },
     },
   };
+}
+
+/**
+ * A message as the Messages API streams it: message_start (usage so far), per block a start, its
+ * deltas (text word by word, tool input as two partial_json pieces) and a stop, then message_delta
+ * (stop reason, output tokens) and message_stop.
+ */
+function toEvents(message: WireJson): SseEvent[] {
+  const event = (type: string, data: WireJson): SseEvent => ({ event: type, data: { type, ...data } });
+  const events: SseEvent[] = [
+    event("message_start", {
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...message.usage, output_tokens: 0 },
+      },
+    }),
+  ];
+  (message.content as WireJson[]).forEach((block, index) => {
+    if (block.type === "text") {
+      events.push(
+        event("content_block_start", { index, content_block: { type: "text", text: "", citations: null } }),
+      );
+      for (const piece of textPieces(block.text)) {
+        events.push(event("content_block_delta", { index, delta: { type: "text_delta", text: piece } }));
+      }
+    } else if (block.type === "tool_use") {
+      events.push(event("content_block_start", { index, content_block: { ...block, input: {} } }));
+      const json = JSON.stringify(block.input);
+      const half = Math.ceil(json.length / 2);
+      for (const part of [json.slice(0, half), json.slice(half)]) {
+        events.push(
+          event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: part } }),
+        );
+      }
+    } else {
+      events.push(event("content_block_start", { index, content_block: block }));
+    }
+    events.push(event("content_block_stop", { index }));
+  });
+  events.push(
+    event("message_delta", {
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: { output_tokens: message.usage.output_tokens },
+    }),
+  );
+  events.push(event("message_stop", {}));
+  return events;
 }

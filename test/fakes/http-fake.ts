@@ -19,8 +19,26 @@ export interface RecordedCall {
   body: WireJson;
 }
 
-/** What the handler answers: a JSON reply, or a request left hanging until the client goes away. */
-export type FakeReply = { status?: number; headers?: Record<string, string>; body: unknown } | { hang: true };
+/** One server-sent event: `data` is JSON-encoded unless it is a string already. */
+export interface SseEvent {
+  event?: string;
+  data: unknown;
+}
+
+/** A streamed answer; with `pauseAfter`, the events after that many wait for `resume` (to prove a client reads live). */
+export interface SseReply {
+  status?: number;
+  headers?: Record<string, string>;
+  sse: SseEvent[];
+  pauseAfter?: number;
+  resume?: Promise<void>;
+}
+
+/** What the handler answers: a JSON reply, a stream of events, or a request left hanging until the client goes away. */
+export type FakeReply =
+  | { status?: number; headers?: Record<string, string>; body: unknown }
+  | SseReply
+  | { hang: true };
 
 export interface FakeHttpServer {
   /** Origin, e.g. `http://127.0.0.1:40123` (no trailing slash). */
@@ -125,16 +143,48 @@ function parseBody(text: string): unknown {
   }
 }
 
-function send(res: ServerResponse, reply: FakeReply): void {
+function send(res: ServerResponse, reply: FakeReply): void | Promise<void> {
   if ("hang" in reply) return; // never answer; the client's abort or timeout ends it
   if (res.destroyed) return;
+  if ("sse" in reply) return sendEvents(res, reply);
   const payload = JSON.stringify(reply.body);
   res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
   res.end(payload);
+}
+
+/** Writes events one at a time (each its own write, a turn of the event loop apart), as a provider streams. */
+async function sendEvents(res: ServerResponse, reply: SseReply): Promise<void> {
+  res.writeHead(reply.status ?? 200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    ...reply.headers,
+  });
+  for (const [index, event] of reply.sse.entries()) {
+    if (res.destroyed) return;
+    if (index === reply.pauseAfter && reply.resume !== undefined) await reply.resume;
+    const data = typeof event.data === "string" ? event.data : JSON.stringify(event.data);
+    res.write(`${event.event !== undefined ? `event: ${event.event}\n` : ""}data: ${data}\n\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  res.end();
 }
 
 /** Counts words, a deterministic stand-in for token counts. */
 export function countWords(text: string): number {
   const trimmed = text.trim();
   return trimmed === "" ? 0 : trimmed.split(/\s+/).length;
+}
+
+/** Splits text into the pieces a provider would stream: each word with the spaces after it. */
+export function textPieces(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/** A pause for the next stream: `pause` is handed to the reply, `release` lets the rest of the events go. */
+export function streamPause(): { resume: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const resume = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { resume, release };
 }

@@ -8,7 +8,10 @@ import {
   type FakeHttpServer,
   type FakeReply,
   type RecordedCall,
+  type SseEvent,
   startFakeHttp,
+  streamPause,
+  textPieces,
   type WireJson,
 } from "./http-fake.js";
 
@@ -59,6 +62,8 @@ export interface FakeOpenAI {
   readonly abandoned: number;
   /** Queue answers for the next requests. */
   enqueue(...scripts: OpenAIScript[]): void;
+  /** The next streamed answer stops after its first text delta until `release()` is called. */
+  pauseNextStream(): () => void;
   setResponder(respond: OpenAIResponder): void;
   /** Forget recorded requests and queued answers; go back to the default responder. */
   reset(): void;
@@ -79,13 +84,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     requests.push(call.body);
     const body = call.body ?? {};
-    if (body.stream === true) {
-      return openAIError(400, "The fake OpenAI server does not stream", "invalid_request_error");
-    }
     const script = queue.shift() ?? (await respond(body, call));
     counter += 1;
-    return toReply(script, body, counter);
+    const reply = toReply(script, body, counter);
+    if (body.stream !== true || !("body" in reply) || (reply.status ?? 200) !== 200) return reply;
+    const events = toChunks(reply.body as WireJson, body.stream_options?.include_usage === true);
+    const hold = pause;
+    pause = undefined;
+    // Paused after the role chunk and the first text delta.
+    return { sse: events, ...(hold !== undefined && { pauseAfter: 2, resume: hold }) };
   });
+  let pause: Promise<void> | undefined;
 
   return {
     url: `${server.origin}/v1`,
@@ -95,6 +104,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return server.abandoned;
     },
     enqueue: (...scripts) => queue.push(...scripts),
+    pauseNextStream: () => {
+      const { resume, release } = streamPause();
+      pause = resume;
+      return release;
+    },
     setResponder: (next) => {
       respond = next;
     },
@@ -199,4 +213,49 @@ function toReply(script: OpenAIScript, body: WireJson, counter: number): FakeRep
         : {}),
     },
   };
+}
+
+/**
+ * A completion as the Chat Completions stream sends it: a role chunk, the text word by word, each
+ * tool call (id and name first, then its arguments in two pieces), the finish reason, the usage
+ * chunk when asked for (`stream_options.include_usage`), then `[DONE]`.
+ */
+function toChunks(completion: WireJson, includeUsage: boolean): SseEvent[] {
+  const base = {
+    id: completion.id,
+    object: "chat.completion.chunk",
+    created: completion.created,
+    model: completion.model,
+  };
+  const choice = completion.choices[0];
+  const chunk = (delta: WireJson, finish: string | null = null, extra: WireJson = {}) => ({
+    data: { ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...extra }] },
+  });
+  const events: SseEvent[] = [chunk({ role: "assistant", content: "" })];
+  for (const piece of textPieces(choice.message.content ?? "")) events.push(chunk({ content: piece }));
+  if (choice.message.refusal) events.push(chunk({ refusal: choice.message.refusal }));
+  (choice.message.tool_calls ?? []).forEach((call: WireJson, index: number) => {
+    const args: string = call.function.arguments;
+    const half = Math.ceil(args.length / 2);
+    events.push(
+      chunk({
+        tool_calls: [
+          {
+            index,
+            id: call.id,
+            type: "function",
+            function: { name: call.function.name, arguments: args.slice(0, half) },
+          },
+        ],
+      }),
+    );
+    events.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] }));
+  });
+  const { index: _index, message: _message, logprobs: _logprobs, finish_reason, ...extra } = choice;
+  events.push(chunk({}, finish_reason, extra));
+  if (includeUsage && completion.usage !== undefined) {
+    events.push({ data: { ...base, choices: [], usage: completion.usage } });
+  }
+  events.push({ data: "[DONE]" });
+  return events;
 }
