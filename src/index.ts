@@ -72,3 +72,13 @@ export {
   type SessionRecord,
   type SessionStore,
 } from "./server/session-store.js";
+export type { TaskOptions } from "./tasks/task-runner.js";
+export { InMemoryTaskStore, type TaskRecord, type TaskStore } from "./tasks/task-store.js";
+export {
+  type CreateTaskResult,
+  type DetailedTask,
+  TASKS_EXTENSION,
+  type TaskInfo,
+  type TaskInputRequest,
+  type TaskStatus,
+} from "./tasks/types.js";

@@ -19,8 +19,8 @@ import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
 import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
-import { joinText } from "../sampling/normalize.js";
 import type { SamplingHandler } from "../sampling/types.js";
+import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
 import { explainConnectFailure } from "./connect-errors.js";
@@ -33,6 +33,8 @@ import {
   type TransportOptions,
   targetKind,
 } from "./target.js";
+import * as tasks from "./tasks.js";
+import { toOutput } from "./tool-output.js";
 
 export type ProtocolChoice = "auto" | "2025" | "2026";
 
@@ -60,12 +62,19 @@ export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
    * request handlers this Client does not cover (e.g. `sdk.setRequestHandler("elicitation/create", …)`).
    */
   configureSdk?: (sdk: SdkClient) => void;
+  /**
+   * Declare the tasks extension on 2026-07-28 (default true): a server's `task: true` tools then
+   * run as tasks, which `callTool` follows to the end (no round limit, the tool body runs once).
+   */
+  tasks?: boolean;
 }
 
 export interface CallToolOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /** When the server runs the call as a task: every state `tasks/get` reports. */
+  onTask?: (task: DetailedTask) => void;
 }
 
 export interface ToolCallResult {
@@ -110,6 +119,7 @@ export class Client {
       if (options.samplingCapabilities?.context === true) sampling.context = {};
       capabilities.sampling = sampling;
     }
+    if (options.tasks !== false) capabilities.extensions = { [TASKS_EXTENSION]: {} };
     this.capabilities = capabilities;
     const protocol = options.protocol ?? (targetKind(target) === "http" ? "auto" : "2025");
     this.mode = protocol === "auto" ? "auto" : protocol === "2026" ? { pin: "2026-07-28" } : "legacy";
@@ -173,6 +183,7 @@ export class Client {
     };
     keepNotificationOrder(transport);
     limitInputRounds(transport, this.options.maxInputRequestsPerRound);
+    tasks.interceptCreatedTasks(transport);
     this.connected = true;
     return this;
   }
@@ -236,7 +247,7 @@ export class Client {
           );
     const signal = deadline?.signal ?? options.signal;
     try {
-      const result = (await client.callTool(
+      let result = (await client.callTool(
         { name, arguments: args, ...this.logMeta() },
         {
           ...(signal !== undefined && { signal }),
@@ -245,18 +256,9 @@ export class Client {
           ...(options.onProgress !== undefined && { onprogress: options.onProgress }),
         },
       )) as CallToolResult;
-      const output: ToolCallResult = {
-        content: result.content ?? [],
-        isError: result.isError === true,
-        text: joinText(result.content ?? []),
-      };
-      if (result.structuredContent != null)
-        output.structuredContent = result.structuredContent as Record<string, unknown>;
-      if (output.isError)
-        throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, {
-          result: output,
-        });
-      return output;
+      const created = tasks.createdTaskOf(result);
+      if (created !== undefined) result = await this.follow(created, timeoutMs, signal, options.onTask);
+      return toOutput(result, name);
     } catch (error) {
       if (signal?.aborted && !ToolError.isInstance(error)) throw signal.reason;
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
@@ -275,6 +277,73 @@ export class Client {
     } finally {
       deadline?.dispose();
     }
+  }
+
+  /**
+   * Starts a tool call and hands back the task the server created for it, for callers who follow it
+   * themselves (`getTask`, `updateTask`, `cancelTask`, or `followTask`); `{ result }` when the server
+   * answered at once (not a task tool, or a client without the tasks extension).
+   */
+  async callToolAsTask(
+    name: string,
+    args: Record<string, unknown> = {},
+  ): Promise<{ task: CreateTaskResult } | { result: ToolCallResult }> {
+    const client = this.ready();
+    const result = (await client.callTool(
+      { name, arguments: args, ...this.logMeta() },
+      { timeout: this.timeout() },
+    )) as CallToolResult;
+    const task = tasks.createdTaskOf(result);
+    return task !== undefined ? { task } : { result: toOutput(result, name) };
+  }
+
+  /** Follows a task to its end as `callTool` does; aborting `signal` cancels it on the server. */
+  async followTask(
+    task: CreateTaskResult,
+    options: Omit<CallToolOptions, "onProgress"> = {},
+  ): Promise<ToolCallResult> {
+    const timeoutMs = options.timeoutMs ?? this.timeout();
+    const deadline = linkSignals(
+      [options.signal, this.closed.signal],
+      timeoutMs,
+      `Task ${task.taskId} timed out after ${timeoutMs} ms`,
+    );
+    try {
+      return toOutput(await this.follow(task, timeoutMs, deadline.signal, options.onTask), task.taskId);
+    } catch (error) {
+      if (deadline.signal.aborted && !ToolError.isInstance(error)) throw deadline.signal.reason;
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** The task's state now (`tasks/get`). */
+  getTask(taskId: string): Promise<DetailedTask> {
+    return tasks.getTask(this.ready(), taskId, { timeoutMs: this.timeout() });
+  }
+
+  /** Answers some or all of a task's input requests, by key (`tasks/update`). */
+  updateTask(taskId: string, inputResponses: Record<string, unknown>): Promise<void> {
+    return tasks.updateTask(this.ready(), taskId, inputResponses, { timeoutMs: this.timeout() });
+  }
+
+  /** Cancels a task (`tasks/cancel`); cancelling a finished one changes nothing. */
+  cancelTask(taskId: string): Promise<void> {
+    return tasks.cancelTask(this.ready(), taskId, { timeoutMs: this.timeout() });
+  }
+
+  private follow(
+    task: CreateTaskResult,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    onStatus: ((task: DetailedTask) => void) | undefined,
+  ): Promise<CallToolResult> {
+    return tasks.followTask(this.ready(), task, {
+      timeoutMs,
+      ...(signal !== undefined && { signal }),
+      ...(onStatus !== undefined && { onStatus }),
+    });
   }
 
   async listResources(): Promise<Resource[]> {

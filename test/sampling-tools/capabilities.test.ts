@@ -7,7 +7,14 @@
 // - a long loop on 2026-07-28 hits the client's maxInputRounds with a clear error.
 import { InMemoryTransport as V1InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Client, type ClientOptions, FastMCPError, NO_SAMPLING_TOOLS, ToolError } from "../../src/index.js";
+import {
+  Client,
+  type ClientOptions,
+  FastMCPError,
+  NO_SAMPLING_TOOLS,
+  TASKS_EXTENSION,
+  ToolError,
+} from "../../src/index.js";
 import { build as buildRogue } from "../fixtures/tools-rogue-v1.js";
 import { createScriptedHandler } from "../fixtures/tools-script.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
@@ -36,7 +43,8 @@ describe.each(cells({ transports: ["memory", "stdio", "http"] }))(
       afterAll(() => conn?.close());
 
       it("declares sampling without tools", async () => {
-        expect(await capabilities(conn)).toEqual({ sampling: {} });
+        // Our Client also declares the tasks extension (it follows tasks), in both eras.
+        expect(await capabilities(conn)).toEqual({ sampling: {}, extensions: { [TASKS_EXTENSION]: {} } });
       });
 
       it.each(["weather", "typed"])(
@@ -95,8 +103,9 @@ describe.each(cells({ transports: ["memory", "stdio", "http"] }))(
           connect(cell, "tools-loop", { fallback: true }),
         ]);
         try {
-          expect(await capabilities(withTools)).toEqual({ sampling: { tools: {} } });
-          expect(await capabilities(none)).toEqual({});
+          const extensions = { [TASKS_EXTENSION]: {} };
+          expect(await capabilities(withTools)).toEqual({ sampling: { tools: {} }, extensions });
+          expect(await capabilities(none)).toEqual({ extensions });
           expect(await report(none, "weather")).toMatchObject({ via: "server" });
         } finally {
           await Promise.all([withTools.close(), none.close()]);
