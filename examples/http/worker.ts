@@ -1,7 +1,9 @@
 // A Cloudflare Worker / Deno / Bun style module: `export default { fetch }`.
 import { buildServer } from "./shared-server.js";
 
-const mcp = buildServer().httpHandler();
+// httpHandler() answers only localhost names by default (DNS-rebinding protection): name the host(s)
+// this Worker is served under.
+const mcp = buildServer().httpHandler({ allowedHosts: ["mcp.example.workers.dev", "localhost"] });
 
 export default {
   fetch(request: Request): Promise<Response> {

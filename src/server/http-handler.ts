@@ -1,17 +1,16 @@
 import {
   type AuthInfo,
   createMcpHandler,
-  hostHeaderValidationResponse,
   isInitializeRequest,
   isJSONRPCRequest,
   isLegacyRequest,
   type McpHttpHandler,
-  originValidationResponse,
   type RequestId,
   readRequestBody,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { FastMCP } from "./fastmcp.js";
+import { checkHostAndOrigin, type HostAllowList, LOCALHOST_NAMES } from "./host-check.js";
 import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
 import { HttpSessions } from "./http-sessions.js";
 import { principalOf } from "./principal.js";
@@ -20,10 +19,14 @@ import type { SessionStore } from "./session-store.js";
 import { SharedSessions } from "./shared-sessions.js";
 
 export interface HttpHandlerOptions extends SessionLimitOptions {
-  /** Host names the `Host` header may carry (DNS-rebinding protection). Omit to accept any. */
-  allowedHosts?: string[];
-  /** Origin host names a browser `Origin` header may carry. Omit to accept any. */
-  allowedOrigins?: string[];
+  /**
+   * Host names the `Host` header may carry (DNS-rebinding protection). Default: localhost names only
+   * (`run()` adds the names of the address it bound). Set your public names when deployed, or "any"
+   * to switch the check off (e.g. behind a proxy that checks Host).
+   */
+  allowedHosts?: HostAllowList;
+  /** Origin host names a browser `Origin` header may carry. Default: as `allowedHosts`. */
+  allowedOrigins?: HostAllowList;
   /** Largest request body accepted, in bytes (413 beyond it). Default 4 MiB. */
   maxRequestBodySize?: number;
   /** Bearer token or your own verifier; 401 with a `WWW-Authenticate` challenge when it fails. */
@@ -70,6 +73,8 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     options.sessionStore?.eventStore !== undefined,
   );
   const caps = new SessionCaps(options);
+  const allowedHosts = options.allowedHosts ?? LOCALHOST_NAMES;
+  const allowedOrigins = options.allowedOrigins ?? allowedHosts;
   const principal = (authInfo: AuthInfo | undefined) => principalOf(authInfo, fastmcp.options.principal);
   const modern: McpHttpHandler = createMcpHandler(({ era }) => fastmcp.createServer(era), {
     legacy: "reject",
@@ -175,14 +180,8 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
 
   return {
     async fetch(request) {
-      if (options.allowedHosts !== undefined) {
-        const rejected = hostHeaderValidationResponse(request, options.allowedHosts);
-        if (rejected !== undefined) return rejected;
-      }
-      if (options.allowedOrigins !== undefined) {
-        const rejected = originValidationResponse(request, options.allowedOrigins);
-        if (rejected !== undefined) return rejected;
-      }
+      const rejected = checkHostAndOrigin(request, allowedHosts, allowedOrigins);
+      if (rejected !== undefined) return rejected;
       const auth = await authenticate(request, options.auth, options.onerror);
       if (auth instanceof Response) return auth;
       const length = Number(request.headers.get("content-length") ?? 0);

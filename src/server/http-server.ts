@@ -1,30 +1,26 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontextprotocol/server";
 import { loadNodeHttpAdapter } from "../lazy-modules.js";
 import type { FastMCP } from "./fastmcp.js";
-import { createHttpHandler } from "./http-handler.js";
+import { defaultHostsForBind } from "./host-check.js";
+import { createHttpHandler, type McpFetchHandler } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-/** Listens on Node's http server; binds loopback and checks Host/Origin unless told otherwise. */
+/**
+ * Listens on Node's http server; binds loopback and checks Host/Origin unless told otherwise. What
+ * "loopback" means is decided from the address the socket really bound (`127.1` binds 127.0.0.1).
+ */
 export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions): Promise<RunningHttpServer> {
   const host = options.host ?? "127.0.0.1";
   const path = options.path ?? "/mcp";
-  const loopback = LOOPBACK.has(host);
-  const handler = createHttpHandler(fastmcp, {
-    ...options,
-    // On loopback only localhost names are legitimate: anything else is a DNS-rebinding attempt.
-    allowedHosts: options.allowedHosts ?? (loopback ? localhostAllowedHostnames() : undefined),
-    allowedOrigins: options.allowedOrigins ?? (loopback ? localhostAllowedOrigins() : undefined),
-  } as HttpRunOptions);
   // Loaded here, not at the top: a bundle that inlines this module still starts a stdio server without it.
   const { toNodeHandler } = await loadNodeHttpAdapter();
-  const node = toNodeHandler(handler, {
-    ...(options.maxRequestBodySize !== undefined && { maxRequestBodySize: options.maxRequestBodySize }),
-  });
+  let node: ReturnType<typeof toNodeHandler> | undefined;
   const server = createServer((req, res) => {
+    if (node === undefined) {
+      res.writeHead(503).end();
+      return;
+    }
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (pathname !== path) {
       res.writeHead(404, { "content-type": "application/json" });
@@ -46,15 +42,32 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
+  // Bound to a wildcard or network address, the defaults still admit only this machine's own names.
+  const allowedHosts = options.allowedHosts ?? defaultHostsForBind(address);
+  let mounted: McpFetchHandler;
+  try {
+    mounted = createHttpHandler(fastmcp, {
+      ...options,
+      allowedHosts,
+      allowedOrigins: options.allowedOrigins ?? allowedHosts,
+    });
+  } catch (error) {
+    // Bad options (e.g. an empty auth): free the port before reporting them.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  node = toNodeHandler(mounted, {
+    ...(options.maxRequestBodySize !== undefined && { maxRequestBodySize: options.maxRequestBodySize }),
+  });
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}${path}`,
     get sessionCount() {
-      return handler.sessionCount;
+      return mounted.sessionCount;
     },
     async close() {
-      await handler.close();
+      await mounted.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -76,5 +76,15 @@ describe.each(["2025", "2026"] as const)("mounting examples (%s)", (protocol) =>
     expect(await callHaiku("https://mcp.example.workers.dev/mcp", protocol, viaWorker)).toBe(
       "haiku on autumn",
     );
+    // Only the names it lists: the same module reached under another name is refused.
+    const foreign = await worker.fetch(
+      new Request("https://attacker.example/mcp", {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      }),
+    );
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).toContain("allowedHosts");
   });
 });
