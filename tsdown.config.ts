@@ -19,5 +19,5 @@ export default defineConfig({
   sourcemap: true,
   fixedExtension: true,
   // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
-  external: [/^@modelcontextprotocol\//, "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod", "redis"],
+  external: [/^@modelcontextprotocol\//, "jose", "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod", "redis"],
 });

@@ -1,4 +1,4 @@
-export type { AuthInfo } from "@modelcontextprotocol/server";
+export type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 export {
   type CallToolOptions,
   Client,
@@ -63,6 +63,12 @@ export { FastMCP, type FastMCPOptions, type RunOptions } from "./server/fastmcp.
 export type { HttpAuthOptions } from "./server/http-auth.js";
 export type { HttpHandlerOptions, McpFetchHandler } from "./server/http-handler.js";
 export type { HttpRunOptions } from "./server/http-types.js";
+export {
+  type IntrospectionVerifierOptions,
+  introspectionVerifier,
+} from "./server/oauth/introspection-verifier.js";
+export { type JwtVerifierOptions, jwtVerifier } from "./server/oauth/jwt-verifier.js";
+export type { OAuthResourceOptions } from "./server/oauth/resource-server.js";
 export { defaultPrincipal, type PrincipalOf } from "./server/principal.js";
 export type { SessionLimitOptions } from "./server/session-limits.js";
 export {

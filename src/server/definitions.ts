@@ -19,6 +19,11 @@ export interface ToolDefinition<Args = any> {
    */
   task?: boolean | "required";
   /**
+   * OAuth scopes a caller's token must carry to call this tool over HTTP (with `auth.oauth`, or a
+   * verifier that reports scopes); without them the call gets 403 and a step-up challenge.
+   */
+  scopes?: string[];
+  /**
    * May return a string, a SamplingResult, content block(s), a plain object (→ structured content)
    * or a full CallToolResult. Throw `ToolError` for a failure the client should see as such.
    */

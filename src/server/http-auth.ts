@@ -1,5 +1,6 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
+import { authenticateOAuth, type OAuthResourceOptions } from "./oauth/resource-server.js";
 
 /** Who may use the HTTP endpoint. Without this option the endpoint is open (fine on loopback). */
 export interface HttpAuthOptions {
@@ -12,6 +13,11 @@ export interface HttpAuthOptions {
   verify?: (request: Request) => Promise<AuthInfo | undefined> | AuthInfo | undefined;
   /** Realm named in the `WWW-Authenticate` challenge. Default "mcp". */
   realm?: string;
+  /**
+   * OAuth: serve protected-resource metadata (RFC 9728), verify access tokens (JWT or
+   * introspection), answer 401/403 with challenges naming `resource_metadata` and scopes.
+   */
+  oauth?: OAuthResourceOptions;
 }
 
 /**
@@ -27,10 +33,10 @@ export function checkAuthOptions(auth: HttpAuthOptions | undefined): void {
       "auth.bearerToken is empty: set it to a secret (is the environment variable it comes from unset?), or remove the auth option to serve without authentication.",
     );
   }
-  if (token === undefined && auth.verify === undefined) {
+  if (token === undefined && auth.verify === undefined && auth.oauth === undefined) {
     throw new FastMCPError(
       "CONFIG",
-      "auth is set but names no check: auth.bearerToken is undefined (is the environment variable it comes from unset?) and there is no auth.verify. Set one, or remove the auth option to serve without authentication.",
+      "auth is set but names no check: auth.bearerToken is undefined (is the environment variable it comes from unset?) and there is no auth.verify or auth.oauth. Set one, or remove the auth option to serve without authentication.",
     );
   }
 }
@@ -44,6 +50,7 @@ export async function authenticate(
   auth: HttpAuthOptions | undefined,
   onerror?: (error: Error) => void,
 ): Promise<AuthInfo | undefined | Response> {
+  if (auth?.oauth !== undefined) return authenticateOAuth(request, auth.oauth, onerror);
   if (auth === undefined || (auth.bearerToken === undefined && auth.verify === undefined)) return undefined;
   const presented = bearerTokenOf(request);
   if (

@@ -13,6 +13,8 @@ import type { FastMCP } from "./fastmcp.js";
 import { checkHostAndOrigin, type HostAllowList, LOCALHOST_NAMES } from "./host-check.js";
 import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
 import { HttpSessions } from "./http-sessions.js";
+import { protectedResourceMetadataResponse } from "./oauth/resource-server.js";
+import { toolScopeChallenge } from "./oauth/tool-scopes.js";
 import { principalOf } from "./principal.js";
 import { DEFAULT_UNUSED_SESSION_MS, SessionCaps, type SessionLimitOptions } from "./session-limits.js";
 import type { SessionStore } from "./session-store.js";
@@ -182,6 +184,9 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     async fetch(request) {
       const rejected = checkHostAndOrigin(request, allowedHosts, allowedOrigins);
       if (rejected !== undefined) return rejected;
+      const oauth = options.auth?.oauth;
+      const metadata = oauth === undefined ? undefined : protectedResourceMetadataResponse(request, oauth);
+      if (metadata !== undefined) return metadata;
       const auth = await authenticate(request, options.auth, options.onerror);
       if (auth instanceof Response) return auth;
       const length = Number(request.headers.get("content-length") ?? 0);
@@ -192,6 +197,10 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
       const body = await readBody(request, maxRequestBodySize);
       if (body === undefined) return tooLarge(maxRequestBodySize);
       if (body === PARSE_FAILED) return rpcError(400, -32700, "Parse error: the body is not valid JSON");
+      const stepUp = toolScopeChallenge(body, auth, (name) =>
+        fastmcp.tools.find((tool) => tool.name === name),
+      );
+      if (stepUp !== undefined) return stepUp;
       if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
       return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
     },

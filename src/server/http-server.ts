@@ -22,7 +22,10 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
       return;
     }
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (pathname !== path) {
+    // OAuth discovery (RFC 9728) lives at the origin's well-known path; the handler answers it.
+    const discovery =
+      options.auth?.oauth !== undefined && pathname.startsWith("/.well-known/oauth-protected-resource");
+    if (pathname !== path && !discovery) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(
         JSON.stringify({
