@@ -2,7 +2,7 @@
 // once per scenario with the server URL as the last argument and the scenario name in
 // MCP_CONFORMANCE_SCENARIO; MCP_CONFORMANCE_PROTOCOL_VERSION (when given) picks the protocol era.
 //   conformance client --command "node --import tsx examples/conformance-client.ts" --suite core
-import { Client, type ClientOptions, type SamplingHandler } from "../src/index.js";
+import { Client, type ClientOAuthOptions, type ClientOptions, type SamplingHandler } from "../src/index.js";
 
 const url = process.argv.at(-1) ?? "";
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "";
@@ -14,12 +14,42 @@ const protocol: ClientOptions["protocol"] =
 // No scenario drives a client's sampling handler, but declaring sampling is part of what they check.
 const samplingHandler: SamplingHandler = (messages) => `conformance client saw ${messages.length} message(s)`;
 
+/**
+ * OAuth for the auth/* scenarios. The suite's authorization server approves at once, so the
+ * "browser" only follows the authorization URL and hands back where it redirects. The client ID
+ * metadata URL is the one the suite expects (auth/basic-cimd); pre-registered credentials arrive in
+ * MCP_CONFORMANCE_CONTEXT (auth/pre-registration).
+ */
+function oauth(): ClientOAuthOptions | undefined {
+  if (!scenario.startsWith("auth/")) return undefined;
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
+    client_id?: string;
+    client_secret?: string;
+  };
+  return {
+    redirectUrl: "http://localhost:3000/callback",
+    clientMetadataUrl: "https://conformance-test.local/client-metadata.json",
+    authorize: async (authorizationUrl) => {
+      const response = await fetch(authorizationUrl, { redirect: "manual" });
+      const location = response.headers.get("location");
+      if (location === null)
+        throw new Error(`The authorization endpoint answered ${response.status}, no redirect`);
+      return location;
+    },
+    ...(context.client_id !== undefined && { clientId: context.client_id }),
+    ...(context.client_secret !== undefined && { clientSecret: context.client_secret }),
+  };
+}
+
+const auth = oauth();
+
 function newClient(extra: Pick<ClientOptions, "configureSdk"> = {}): Client {
   return new Client(url, {
     protocol,
     samplingHandler,
     name: "fastmcp-ts-conformance-client",
     timeoutMs: 20_000,
+    ...(auth !== undefined && { auth }),
     ...extra,
   });
 }

@@ -15,7 +15,8 @@ export type FastMCPErrorCode =
   | "ITERATIONS_EXCEEDED"
   | "VALIDATION_FAILED"
   | "NOT_CONNECTED"
-  | "TRANSPORT";
+  | "TRANSPORT"
+  | "AUTH";
 
 /** Local errors: raised in this process, never sent on the wire as such. `code` tells them apart. */
 export class FastMCPError extends Error {

@@ -6,6 +6,8 @@ export {
   type ProtocolChoice,
   type ToolCallResult,
 } from "./client/client.js";
+export { type ClientOAuthOptions, FastMcpOAuthProvider } from "./client/oauth/oauth-provider.js";
+export { memoryStateStore, type OAuthClientState, type OAuthStateStore } from "./client/oauth/state-store.js";
 export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
 export type { ClientTarget, StdioTarget } from "./client/target.js";
 export { FastMCPError, type FastMCPErrorCode, ToolError } from "./errors.js";

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import type { Transport } from "@modelcontextprotocol/client";
+import type { OAuthClientProvider, Transport } from "@modelcontextprotocol/client";
 import { FastMCPError } from "../errors.js";
 import { loadClientSdk, loadClientStdioSdk } from "../lazy-modules.js";
 import { type ConnectFailureContext, missingScriptMessage, StderrTail } from "./connect-errors.js";
+import { type ClientOAuthOptions, toAuthProvider } from "./oauth/oauth-provider.js";
 
 /** Anything that can serve one in-memory connection (a FastMCP instance). */
 export interface InMemoryServer {
@@ -24,6 +25,8 @@ export type ClientTarget = InMemoryServer | string | URL | StdioTarget;
 export interface TransportOptions {
   headers?: Record<string, string>;
   authToken?: string;
+  /** OAuth for an HTTP target: log in (browser, client credentials, pre-registered) as the server asks. */
+  auth?: ClientOAuthOptions | OAuthClientProvider;
   /** A fetch to use for HTTP targets (proxies, tests, in-process handlers). */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Where a stdio server's stderr goes; default "inherit". */
@@ -52,6 +55,7 @@ export async function createTransport(
     const { StreamableHTTPClientTransport } = await loadClientSdk();
     return new StreamableHTTPClientTransport(new URL(String(target)), {
       requestInit: { headers },
+      ...(options.auth !== undefined && { authProvider: toAuthProvider(options.auth) }),
       ...(options.fetch !== undefined && { fetch: options.fetch }),
     });
   }

@@ -29,6 +29,7 @@ export interface TestAuthorizationServer {
   registerClient(client: { client_id: string; client_secret?: string; redirect_uris: string[] }): void;
   /** Scopes granted for a request: by default exactly the requested ones. */
   grant: (requested: string[]) => string[];
+
   close(): Promise<void>;
 }
 
