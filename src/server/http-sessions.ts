@@ -107,6 +107,10 @@ export class HttpSessions {
       session.lastSeen = Date.now();
       const unanswered = requestIds.filter((requestId) => session.unanswered.delete(requestId));
       if (disconnected && !resumable) cancelRequests(session.transport, unanswered);
+      // Resumable: the requests go on, and their stream is let go so a Last-Event-ID can take it over
+      // (the SDK refuses a resumption while it still holds the old stream).
+      if (disconnected && resumable)
+        for (const requestId of unanswered) session.transport.closeSSEStream(requestId);
       onEnd?.();
     };
     const onAbort = () => settle(true);
