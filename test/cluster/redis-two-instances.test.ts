@@ -3,7 +3,7 @@
 // not waiting are forwarded to the one that is.
 import { Client as V2Client, StreamableHTTPClientTransport as V2Http } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropAndResume } from "../helpers/resume-flow.js";
+import { dropAndResume, promptOf, resultText } from "../helpers/resume-flow.js";
 import { type Instance, type RedisServer, startInstance, startRedis } from "./infra.js";
 
 let redis: RedisServer;
@@ -69,14 +69,11 @@ describe("two instances sharing Redis", () => {
       [instances[0]!.url, instances[1]!.url],
       "ask",
       { token: "r1" },
-      (request) => {
-        const content = (request.params?.messages as Array<{ content: { text: string } }>)[0]!.content;
-        return `answer:${content.text}`;
-      },
+      (request) => `answer:${promptOf(request)}`,
     );
     expect(outcome.samplingRequest.params?.messages).toEqual([
       { role: "user", content: { type: "text", text: "r1" } },
     ]);
-    expect((outcome.result.result?.content as Array<{ text: string }>)[0]!.text).toBe("A|answer:r1");
+    expect(resultText(outcome.result)).toBe("A|answer:r1");
   });
 });

@@ -152,3 +152,15 @@ export async function dropAndResume(
   await fetch(second, { method: "DELETE", headers });
   return { samplingRequest, result, resumptions };
 }
+
+/** The first message's text of a sampling request. */
+export function promptOf(request: RawMessage): string {
+  const messages = (request.params?.messages ?? []) as Array<{ content: { text?: string } }>;
+  return messages[0]?.content.text ?? "";
+}
+
+/** The first text block of a tools/call result. */
+export function resultText(message: RawMessage): string {
+  const content = (message.result?.content ?? []) as Array<{ text?: string }>;
+  return content[0]?.text ?? "";
+}

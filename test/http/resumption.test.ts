@@ -6,7 +6,7 @@ import { FastMCP, memorySessionStore } from "../../src/index.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
 import { legacyInitialize } from "../helpers/raw-http.js";
-import { dropAndResume } from "../helpers/resume-flow.js";
+import { dropAndResume, promptOf, resultText } from "../helpers/resume-flow.js";
 
 function build(label: string): FastMCP {
   const server = new FastMCP({ name: "resume", sampleTimeoutMs: 15_000 });
@@ -17,8 +17,7 @@ function build(label: string): FastMCP {
   return server;
 }
 
-const textOf = (result: { result?: Record<string, unknown> }) =>
-  (result.result?.content as Array<{ text: string }>)[0]?.text;
+const textOf = resultText;
 
 describe("Last-Event-ID resumption of a pending sample", () => {
   const http: RunningHttpServer[] = [];
@@ -34,10 +33,12 @@ describe("Last-Event-ID resumption of a pending sample", () => {
 
   it("one process: the sampling request and then the result arrive on the resumed stream", async () => {
     const url = http[0]!.url;
-    const outcome = await dropAndResume([url, url], "ask", { token: "tok-1" }, (request) => {
-      const content = (request.params?.messages as Array<{ content: { text: string } }>)[0]!.content;
-      return `answer:${content.text}`;
-    });
+    const outcome = await dropAndResume(
+      [url, url],
+      "ask",
+      { token: "tok-1" },
+      (request) => `answer:${promptOf(request)}`,
+    );
     expect(textOf(outcome.result)).toBe("solo|answer:tok-1");
     // The instance running the tool keeps the resumed stream open: one resumption carried both.
     expect(outcome.resumptions).toBe(1);
@@ -48,10 +49,7 @@ describe("Last-Event-ID resumption of a pending sample", () => {
       [http[1]!.url, http[2]!.url],
       "ask",
       { token: "tok-2" },
-      (request) => {
-        const content = (request.params?.messages as Array<{ content: { text: string } }>)[0]!.content;
-        return `answer:${content.text}`;
-      },
+      (request) => `answer:${promptOf(request)}`,
     );
     // A ran the tool though every request after the call went to B.
     expect(textOf(outcome.result)).toBe("A|answer:tok-2");
