@@ -7,15 +7,28 @@ const instance = process.env.INSTANCE ?? "?";
 const server = new FastMCP({
   name: "cluster",
   requestStateKey: process.env.STATE_KEY ?? "cluster-suite-shared-request-state-key!",
-  sampleTimeoutMs: Number(process.env.SAMPLE_TIMEOUT_MS ?? 15_000),
+  sampleTimeoutMs: Number(process.env.SAMPLE_TIMEOUT_MS ?? 60_000),
 });
 
 server.tool({
   name: "ask",
   description: "Samples once with the given token and returns the answer.",
-  execute: async (args: { token: string }, ctx) => {
-    const answer = await ctx.sample(args.token, { maxTokens: 50 });
+  execute: async (args: { token: string; timeoutMs?: number }, ctx) => {
+    const answer = await ctx.sample(args.token, {
+      maxTokens: 50,
+      ...(args.timeoutMs !== undefined && { timeoutMs: args.timeoutMs }),
+    });
     return `${instance}|${answer.text}`;
+  },
+});
+server.tool({
+  name: "twice",
+  description: "Records which instance ran its first round (ctx.once), then samples twice.",
+  execute: async (args: { token: string }, ctx) => {
+    const first = await ctx.once(() => instance);
+    const a = await ctx.sample(`${args.token}-1`, { maxTokens: 50 });
+    const b = await ctx.sample(`${args.token}-2`, { maxTokens: 50 });
+    return `${instance}|${first}|${a.text}|${b.text}`;
   },
 });
 server.tool({ name: "where", execute: () => instance });
