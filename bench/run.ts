@@ -17,7 +17,15 @@ const FROM_BUILD = {
   NODE_OPTIONS:
     `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(resolve(ROOT, "bench/lib/use-dist.mjs")).href}`.trim(),
 };
-const SECTIONS = ["in-memory", "cold-start", "http-load", "replay", "idle-sessions", "profile"] as const;
+const SECTIONS = [
+  "in-memory",
+  "cold-start",
+  "http-load",
+  "replay",
+  "idle-sessions",
+  "tasks",
+  "profile",
+] as const;
 
 function runSection(name: string): Promise<unknown> {
   return runInChild(`bench/${name}.ts`, [], { cwd: ROOT, env: { ...process.env, ...FROM_BUILD } });

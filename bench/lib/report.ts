@@ -5,6 +5,7 @@ import type { IdleRow } from "../idle-sessions.js";
 import type { InMemoryResult } from "../in-memory.js";
 import type { ProfileResult } from "../profile.js";
 import type { CapProbe, ReplayRow } from "../replay.js";
+import { type TasksSection, tasksVsReplay } from "./report-tasks.js";
 
 export interface Results {
   machine: {
@@ -40,6 +41,8 @@ export interface Results {
       | Failed;
     "idle-sessions": { sessions: number; rows: IdleRow[] } | Failed;
     profile: ProfileResult | Failed;
+    /** Absent in runs from before section 6 existed. */
+    tasks?: TasksSection;
   };
 }
 interface Failed {
@@ -97,6 +100,7 @@ export function renderReport(results: Results): string {
   out.push(...httpLoad(s["http-load"]));
   out.push(...replay(s.replay));
   out.push(...idle(s["idle-sessions"]));
+  out.push(...tasksVsReplay(s.tasks));
   out.push(...profile(s.profile));
   out.push(...method());
   return `${out.join("\n")}\n`;

@@ -28,6 +28,18 @@ export function buildOurs(): FastMCP {
       return last;
     },
   });
+  // The same loop as a task tool (section 6): one body run, answers through tasks/update.
+  server.tool({
+    name: "sequential_task",
+    parameters: z.object({ n: z.number().int() }),
+    task: true,
+    execute: async ({ n }, ctx) => {
+      let last = "";
+      for (let i = 0; i < n; i++)
+        last = (await ctx.sample(`step ${i} after ${last}`, { maxTokens: MAX_TOKENS })).text;
+      return last;
+    },
+  });
   server.tool({
     name: "parallel",
     parameters: z.object({ n: z.number().int() }),
