@@ -72,6 +72,7 @@ export {
 export { type JwtVerifierOptions, jwtVerifier } from "./server/oauth/jwt-verifier.js";
 export type { OAuthResourceOptions } from "./server/oauth/resource-server.js";
 export { defaultPrincipal, type PrincipalOf } from "./server/principal.js";
+export { SAMPLE_DELTA_META_KEY } from "./server/sample-progress.js";
 export type { SessionLimitOptions } from "./server/session-limits.js";
 export {
   type MemorySessionStoreOptions,

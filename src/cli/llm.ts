@@ -25,6 +25,8 @@ export interface ResolveLlmOptions {
   /** The demo (only) falls back to the offline model when `auto` finds nothing and no person can answer. */
   offlineFallback?: boolean;
   probeTimeoutMs?: number;
+  /** Streams provider answers (openai, anthropic, ollama) and gets each text delta, to show it live. */
+  onToken?: (delta: string) => void;
 }
 
 const KINDS: LlmKind[] = ["auto", "openai", "anthropic", "ollama", "human", "offline", "none"];
@@ -66,15 +68,15 @@ export async function resolveLlm(spec: LlmSpec, options: ResolveLlmOptions = {})
   const env = options.env ?? process.env;
   switch (spec.kind) {
     case "openai":
-      return openAI(env, spec.model);
+      return openAI(env, spec.model, options.onToken);
     case "anthropic":
-      return anthropic(env, spec.model);
+      return anthropic(env, spec.model, options.onToken);
     case "ollama": {
       const origin = ollamaOrigin(env);
       const models = await probeOllama(origin, options.probeTimeoutMs ?? 2_000);
       if (models === undefined)
         throw configError(`No Ollama server answered at ${origin} (start it with "ollama serve").`);
-      return ollama(origin, models, spec.model);
+      return ollama(origin, models, spec.model, options.onToken);
     }
     case "human":
       return human();
@@ -84,11 +86,11 @@ export async function resolveLlm(spec: LlmSpec, options: ResolveLlmOptions = {})
       // The commands handle "none" themselves (no sampling declared); nothing is resolved for it.
       throw configError("--llm none names no LLM to answer sampling requests.");
   }
-  if (has(env.OPENAI_BASE_URL) || has(env.OPENAI_API_KEY)) return openAI(env, undefined);
-  if (has(env.ANTHROPIC_API_KEY)) return anthropic(env, undefined);
+  if (has(env.OPENAI_BASE_URL) || has(env.OPENAI_API_KEY)) return openAI(env, undefined, options.onToken);
+  if (has(env.ANTHROPIC_API_KEY)) return anthropic(env, undefined, options.onToken);
   const origin = ollamaOrigin(env);
   const models = await probeOllama(origin, options.probeTimeoutMs ?? 400);
-  if (models !== undefined && models.length > 0) return ollama(origin, models, undefined);
+  if (models !== undefined && models.length > 0) return ollama(origin, models, undefined, options.onToken);
   if (options.stdinIsTTY ?? process.stdin.isTTY === true) return human();
   if (options.offlineFallback === true) return offline();
   throw configError(NO_LLM_HELP);
@@ -102,7 +104,17 @@ async function importOpenAI() {
   }
 }
 
-async function openAI(env: NodeJS.ProcessEnv, model: string | undefined): Promise<ResolvedLlm> {
+type OnToken = ((delta: string) => void) | undefined;
+
+/** The handler option that makes it stream, when someone shows the deltas. */
+const streaming = (onToken: OnToken) =>
+  onToken === undefined ? {} : { onToken: (delta: string) => onToken(delta) };
+
+async function openAI(
+  env: NodeJS.ProcessEnv,
+  model: string | undefined,
+  onToken: OnToken,
+): Promise<ResolvedLlm> {
   const baseURL = has(env.OPENAI_BASE_URL) ? env.OPENAI_BASE_URL.replace(/\/+$/, "") : undefined;
   if (baseURL === undefined && !has(env.OPENAI_API_KEY)) {
     throw configError(
@@ -128,6 +140,7 @@ async function openAI(env: NodeJS.ProcessEnv, model: string | undefined): Promis
   const handler = new OpenAISamplingHandler({
     defaultModel: chosen,
     client,
+    ...streaming(onToken),
     ...(listed.length > 0 && { models: listed }),
     // Compatible servers (vLLM, LM Studio, llama.cpp…) know max_tokens; OpenAI itself wants max_completion_tokens.
     ...(baseURL !== undefined &&
@@ -152,11 +165,15 @@ async function listModels(baseURL: string, apiKey: string | undefined): Promise<
   }
 }
 
-async function anthropic(env: NodeJS.ProcessEnv, model: string | undefined): Promise<ResolvedLlm> {
+async function anthropic(
+  env: NodeJS.ProcessEnv,
+  model: string | undefined,
+  onToken: OnToken,
+): Promise<ResolvedLlm> {
   if (!has(env.ANTHROPIC_API_KEY)) throw configError("--llm anthropic needs ANTHROPIC_API_KEY.");
   const { AnthropicSamplingHandler } = await import("../handlers/anthropic.js");
   const chosen = model ?? (has(env.ANTHROPIC_MODEL) ? env.ANTHROPIC_MODEL : DEFAULT_ANTHROPIC_MODEL);
-  const handler = new AnthropicSamplingHandler({ defaultModel: chosen });
+  const handler = new AnthropicSamplingHandler({ defaultModel: chosen, ...streaming(onToken) });
   return { handler, kind: "anthropic", description: `Anthropic, model ${chosen}`, interactive: false };
 }
 
@@ -183,7 +200,12 @@ export async function probeOllama(origin: string, timeoutMs: number): Promise<st
   }
 }
 
-async function ollama(origin: string, models: string[], model: string | undefined): Promise<ResolvedLlm> {
+async function ollama(
+  origin: string,
+  models: string[],
+  model: string | undefined,
+  onToken: OnToken,
+): Promise<ResolvedLlm> {
   const chosen = model ?? models[0];
   if (chosen === undefined)
     throw configError(`Ollama at ${origin} has no models; pull one first: ollama pull llama3.2`);
@@ -195,6 +217,7 @@ async function ollama(origin: string, models: string[], model: string | undefine
   const handler = new OpenAISamplingHandler({
     defaultModel: chosen,
     client,
+    ...streaming(onToken),
     models: models.includes(chosen) ? models : [chosen, ...models],
     maxTokensField: "max_tokens",
   });

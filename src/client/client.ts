@@ -72,7 +72,13 @@ export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
 export interface CallToolOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
-  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /** Progress of the call; a server's streamed sample text arrives as `message` with `_meta[SAMPLE_DELTA_META_KEY]`. */
+  onProgress?: (progress: {
+    progress: number;
+    total?: number;
+    message?: string;
+    _meta?: Record<string, unknown>;
+  }) => void;
   /** When the server runs the call as a task: every state `tasks/get` reports. */
   onTask?: (task: DetailedTask) => void;
 }

@@ -126,6 +126,12 @@ export interface SampleOptions<R = unknown> {
   toolConcurrency?: number;
   /** Hide non-`ToolError` exception texts from the LLM in tool results (default: the server's `maskErrorDetails`). */
   maskErrorDetails?: boolean;
+  /**
+   * When the server's own handler answers and the tool's caller asked for progress (sent a
+   * progress token), stream the answer and send each text delta as a progress notification
+   * (default: the server option `streamSampleProgress`). Client-answered samples are not affected.
+   */
+  streamProgress?: boolean;
 }
 
 /** Options of `ctx.sampleStep`: one LLM request, for loops written by hand. */

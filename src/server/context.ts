@@ -31,6 +31,7 @@ import type {
 import type { UsageHook } from "../sampling/usage.js";
 import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
 import type { PrincipalOf } from "./principal.js";
+import { sampleProgressForwarder } from "./sample-progress.js";
 import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
@@ -45,6 +46,8 @@ export interface ServerRuntime {
   pending: { samples: number };
   /** Sees every sample's answer once (FastMCP option `onUsage`). */
   onUsage?: UsageHook;
+  /** Forward server-answered samples' text deltas as progress (FastMCP option `streamSampleProgress`). */
+  streamSampleProgress?: boolean;
   /** Names the caller (FastMCP option `principal`). */
   principal?: PrincipalOf;
 }
@@ -149,11 +152,16 @@ export class Context implements SamplingHost {
     try {
       if (via === "server") {
         const handler = runtime.samplingHandler!;
+        const onToken = sampleProgressForwarder(
+          this.init.sdk,
+          options.streamProgress ?? runtime.streamSampleProgress === true,
+        );
         const context = {
           requestId: this.requestId,
           signal,
           side: "server" as const,
           serverName: runtime.name,
+          ...(onToken !== undefined && { onToken }),
         };
         const response = await raceAbort(runSamplingHandler(handler, params, context), signal);
         const noted = this.noteUsage(response, via);

@@ -64,6 +64,11 @@ export interface FastMCPOptions {
    * (`auth`, `sessionId`). Throw from it to fail that sample, e.g. once a caller's budget is spent.
    */
   onUsage?: UsageHook;
+  /**
+   * Stream samples your own `samplingHandler` answers and forward their text deltas to the tool's
+   * caller as progress notifications (when it sent a progress token). Per sample: `streamProgress`.
+   */
+  streamSampleProgress?: boolean;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -120,6 +125,7 @@ export class FastMCP {
       maskErrorDetails: options.maskErrorDetails ?? false,
       pending: this.pending,
       ...(options.onUsage !== undefined && { onUsage: options.onUsage }),
+      ...(options.streamSampleProgress === true && { streamSampleProgress: true }),
       ...(options.principal !== undefined && { principal: options.principal }),
     };
     const codec = createStateCodec<ReplayState>({

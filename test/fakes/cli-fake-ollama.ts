@@ -3,7 +3,7 @@
  * OpenAI-compatible POST /v1/chat/completions answers `ollama says: <last user text>`.
  */
 import { type FakeHttpServer, startFakeHttp } from "./http-fake.js";
-import { lastUserText } from "./openai-server.js";
+import { lastUserText, toChunks } from "./openai-server.js";
 
 export function startFakeOllama(models: string[]): Promise<FakeHttpServer> {
   return startFakeHttp((call) => {
@@ -11,21 +11,21 @@ export function startFakeOllama(models: string[]): Promise<FakeHttpServer> {
       return { body: { models: models.map((name) => ({ name, model: name, size: 1 })) } };
     }
     if (call.method === "POST" && call.path === "/v1/chat/completions") {
-      return {
-        body: {
-          id: "chatcmpl-ollama",
-          object: "chat.completion",
-          created: 1_700_000_000,
-          model: call.body.model,
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: `ollama says: ${lastUserText(call.body)}` },
-              finish_reason: "stop",
-            },
-          ],
-        },
+      const completion = {
+        id: "chatcmpl-ollama",
+        object: "chat.completion",
+        created: 1_700_000_000,
+        model: call.body.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: `ollama says: ${lastUserText(call.body)}` },
+            finish_reason: "stop",
+          },
+        ],
       };
+      // Ollama streams (stream: true) in the Chat Completions chunk format, like OpenAI.
+      return call.body.stream === true ? { sse: toChunks(completion, false) } : { body: completion };
     }
     return { status: 404, body: { error: `no route ${call.method} ${call.path}` } };
   });

@@ -220,7 +220,7 @@ function toReply(script: OpenAIScript, body: WireJson, counter: number): FakeRep
  * tool call (id and name first, then its arguments in two pieces), the finish reason, the usage
  * chunk when asked for (`stream_options.include_usage`), then `[DONE]`.
  */
-function toChunks(completion: WireJson, includeUsage: boolean): SseEvent[] {
+export function toChunks(completion: WireJson, includeUsage: boolean): SseEvent[] {
   const base = {
     id: completion.id,
     object: "chat.completion.chunk",

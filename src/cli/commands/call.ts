@@ -2,12 +2,15 @@ import type { ToolCallResult } from "../../client/client.js";
 import { ToolError } from "../../errors.js";
 import { inertName, inertText } from "../../human/inert-text.js";
 import { withApproval } from "../../human/with-approval.js";
+import type { SamplingHandler } from "../../sampling/types.js";
+import { SAMPLE_DELTA_META_KEY } from "../../server/sample-progress.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, parseCommand, usageError } from "../errors.js";
 import { formatResult } from "../format.js";
 import { type LlmSpec, lazyLlm, parseLlmSpec, resolveLlm } from "../llm.js";
 import { terminal } from "../progress.js";
 import { SAMPLING_LIMIT_OPTIONS, SAMPLING_LIMITS_HELP, samplingLimitsFrom } from "../sampling-flags.js";
 import { type CliIO, connectTarget, parseProtocol, parseSeconds } from "../session.js";
+import { TokenEcho } from "../token-echo.js";
 
 export const LLM_OPTION_HELP = `  --llm <spec>        who answers the server's sampling requests (default: $FASTMCP_TS_LLM or auto):
                         openai[:<model>]     OPENAI_API_KEY and/or OPENAI_BASE_URL (any compatible server)
@@ -114,14 +117,22 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
   const personAnswers = approve || spec.kind === "human" || (spec.kind === "auto" && io.stdinIsTTY);
   const timeoutMs =
     parseSeconds(values.timeout, "--timeout", "call") ?? (personAnswers ? 3_600_000 : 300_000);
-  const style = terminal(io.stderr).style;
+  const term = terminal(io.stderr);
+  const style = term.style;
+  // On a terminal, answers are shown as they stream: our LLM's, and a server's own (sent as progress).
+  const echo = term.live ? new TokenEcho(term, "llm ▸") : undefined;
+  const serverEcho = term.live ? new TokenEcho(term, "server llm ▸") : undefined;
   const llm = lazyLlm(
     async () => {
-      const resolved = await resolveLlm(spec, { env: io.env, stdinIsTTY: io.stdinIsTTY });
+      const resolved = await resolveLlm(spec, {
+        env: io.env,
+        stdinIsTTY: io.stdinIsTTY,
+        ...(echo !== undefined && { onToken: (delta: string) => echo.write(delta) }),
+      });
+      const shown =
+        echo === undefined ? resolved : { ...resolved, handler: endingEcho(resolved.handler, echo) };
       // A person answering needs no second person approving.
-      return approve && !resolved.interactive
-        ? { ...resolved, handler: withApproval(resolved.handler) }
-        : resolved;
+      return approve && !shown.interactive ? { ...shown, handler: withApproval(shown.handler) } : shown;
     },
     (resolved) => io.stderr.write(style.dim(`sampling: ${resolved.description}\n`)),
   );
@@ -143,7 +154,17 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
       const names = tools.map((candidate) => inertName(candidate.name)).join(", ") || "(no tools)";
       throw usageError(`Unknown tool "${tool}"; ${label} offers: ${names}.`, "call");
     }
-    const result = await client.callTool(tool, toolArgs, { signal: controller.signal, timeoutMs });
+    const result = await client
+      .callTool(tool, toolArgs, {
+        signal: controller.signal,
+        timeoutMs,
+        ...(serverEcho !== undefined && {
+          onProgress: (progress) => {
+            if (progress._meta?.[SAMPLE_DELTA_META_KEY] === true) serverEcho.write(progress.message ?? "");
+          },
+        }),
+      })
+      .finally(() => serverEcho?.end());
     io.stdout.write(
       `${values.json === true ? JSON.stringify(wire(result), null, 2) : formatResult(result)}\n`,
     );
@@ -164,4 +185,19 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
     process.off("SIGINT", onInterrupt);
     await client.close().catch(() => undefined);
   }
+}
+
+/** Ends the echoed line once each answer is complete, however it ended. */
+function endingEcho(handler: SamplingHandler, echo: TokenEcho): SamplingHandler {
+  return {
+    async createMessage(messages, params, context) {
+      try {
+        return await (typeof handler === "function"
+          ? handler(messages, params, context)
+          : handler.createMessage(messages, params, context));
+      } finally {
+        echo.end();
+      }
+    },
+  };
 }
