@@ -20,6 +20,7 @@ Commands:
   list <target>                  list tools (with schemas), resources and prompts
   demo                           run the demo server's LLM-powered tools end to end
   install <host> <server-file>   add a server to Claude Desktop, Cursor, VS Code, Claude Code (or print it)
+  logout <target> | --all        forget the OAuth login cached for an HTTP server
 
 <target> is a server script, an http(s):// URL, or a server name from an mcpServers config
 (--config <file>, ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json).
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import("./commands/list.js")).runList,
   demo: async () => (await import("./commands/demo.js")).runDemo,
   install: async () => (await import("./commands/install.js")).runInstall,
+  logout: async () => (await import("./commands/logout.js")).runLogout,
 };
 
 function version(): string {

@@ -1,5 +1,6 @@
 import { Client, type ClientOptions, type ProtocolChoice } from "../client/client.js";
 import { errorMessage, FastMCPError } from "../errors.js";
+import { cliOAuth } from "./browser-login.js";
 import { CliError, EXIT_FAILURE, EXIT_USAGE, usageError } from "./errors.js";
 import { resolveTarget } from "./targets.js";
 
@@ -30,12 +31,22 @@ export async function connectTarget(
   spec: string,
   configFile: string | undefined,
   options: Omit<ClientOptions, "headers">,
+  io?: CliIO,
 ): Promise<{ client: Client; label: string }> {
   const resolved = resolveTarget(spec, configFile);
+  // An HTTP server may ask for an OAuth login (401); a configured Authorization header opts out.
+  const login =
+    io !== undefined &&
+    typeof resolved.target === "string" &&
+    /^https?:\/\//i.test(resolved.target) &&
+    !Object.keys(resolved.headers ?? {}).some((name) => name.toLowerCase() === "authorization")
+      ? await cliOAuth(resolved.target, io.env, (line) => io.stderr.write(`${line}\n`))
+      : undefined;
   const client = new Client(resolved.target, {
     name: "fastmcp-ts-cli",
     ...options,
     ...(resolved.headers !== undefined && { headers: resolved.headers }),
+    ...(login !== undefined && { auth: login.auth }),
   });
   try {
     await client.connect();

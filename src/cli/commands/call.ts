@@ -139,12 +139,17 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
   // --llm none declares no sampling, so a server with its own samplingHandler answers with it.
   const sampling =
     spec.kind === "none" ? {} : { samplingHandler: llm.handler, samplingCapabilities: { tools: true } };
-  const { client, label } = await connectTarget(target, values.config, {
-    ...sampling,
-    ...samplingLimitsFrom(values, "call"),
-    timeoutMs,
-    ...(protocol !== undefined && { protocol }),
-  });
+  const { client, label } = await connectTarget(
+    target,
+    values.config,
+    {
+      ...sampling,
+      ...samplingLimitsFrom(values, "call"),
+      timeoutMs,
+      ...(protocol !== undefined && { protocol }),
+    },
+    io,
+  );
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new CliError("Interrupted.", 130));
   process.once("SIGINT", onInterrupt);

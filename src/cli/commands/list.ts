@@ -35,10 +35,15 @@ export async function runList(args: string[], io: CliIO): Promise<number> {
   if (extra.length > 0) throw usageError(`Unexpected argument "${extra[0]}".`, "list");
   const protocol = parseProtocol(values.protocol, "list");
   const timeoutMs = parseSeconds(values.timeout, "--timeout", "list");
-  const { client } = await connectTarget(target, values.config, {
-    ...(protocol !== undefined && { protocol }),
-    ...(timeoutMs !== undefined && { timeoutMs }),
-  });
+  const { client } = await connectTarget(
+    target,
+    values.config,
+    {
+      ...(protocol !== undefined && { protocol }),
+      ...(timeoutMs !== undefined && { timeoutMs }),
+    },
+    io,
+  );
   try {
     // Ask only for what the server declared, so servers without resources or prompts list cleanly.
     const capabilities = client.sdk.getServerCapabilities() ?? {};
