@@ -10,7 +10,7 @@ export { type ClientOAuthOptions, FastMcpOAuthProvider } from "./client/oauth/oa
 export { memoryStateStore, type OAuthClientState, type OAuthStateStore } from "./client/oauth/state-store.js";
 export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
 export type { ClientTarget, StdioTarget } from "./client/target.js";
-export { FastMCPError, type FastMCPErrorCode, ToolError } from "./errors.js";
+export { FastMCPError, type FastMCPErrorCode, ToolError, type ToolErrorCode } from "./errors.js";
 export {
   createHumanSamplingHandler,
   type HumanIOOptions,
@@ -25,7 +25,12 @@ export {
   USER_REJECTED_ANSWER_MESSAGE,
   withApproval,
 } from "./human/with-approval.js";
-export { NO_SAMPLING, NO_SAMPLING_TOOLS, type SamplingHandlerBehavior } from "./sampling/dispatch.js";
+export {
+  NO_SAMPLING,
+  NO_SAMPLING_TOOLS,
+  NO_SAMPLING_TOOLS_HINT,
+  type SamplingHandlerBehavior,
+} from "./sampling/dispatch.js";
 export { selectModel } from "./sampling/model-selection.js";
 export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
 export type {

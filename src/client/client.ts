@@ -23,6 +23,7 @@ import type { SamplingHandler } from "../sampling/types.js";
 import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
+import { sameShapeOnBothEras } from "./call-errors.js";
 import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
 import { limitInputRounds, SampleGate, type SamplingLimitOptions } from "./sampling-limits.js";
@@ -279,7 +280,7 @@ export class Client {
           { cause: error },
         );
       }
-      throw error;
+      throw sameShapeOnBothEras(error);
     } finally {
       deadline?.dispose();
     }

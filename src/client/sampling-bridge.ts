@@ -6,6 +6,7 @@ import { runSamplingHandler } from "../sampling/handler.js";
 import { timeoutHintOf } from "../sampling/timeout-hint.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
+import { reportingFailures } from "./call-errors.js";
 import { DEFAULT_MAX_SAMPLING_BYTES, type SampleGate } from "./sampling-limits.js";
 
 export interface SamplingBridgeOptions {
@@ -30,66 +31,69 @@ export interface SamplingBridgeOptions {
 export function installSamplingBridge(client: SdkClient, options: SamplingBridgeOptions): void {
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_SAMPLING_BYTES;
   const maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_SAMPLING_BYTES;
-  client.setRequestHandler("sampling/createMessage", async (request, ctx) => {
-    const params = request.params as SamplingParams;
-    if (maxRequestBytes !== Number.POSITIVE_INFINITY) {
-      const size = jsonBytes(params);
-      if (size > maxRequestBytes) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `Sampling request is ${size} bytes, over this client's limit of ${maxRequestBytes} (maxSamplingRequestBytes)`,
-        );
-      }
-    }
-    if ((params.tools !== undefined || params.toolChoice !== undefined) && !options.toolsDeclared) {
-      // Spec: the client MUST reject tools it did not declare; the handler never sees them.
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidParams,
-        "Sampling request includes tools, but this client did not declare the sampling.tools capability",
-      );
-    }
-    const violation = toolOrderingViolation(params.messages);
-    if (violation !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, violation);
-    const cap = options.maxTokensCap;
-    const effective = cap !== undefined && params.maxTokens > cap ? { ...params, maxTokens: cap } : params;
-    const serverName = options.serverName();
-    // A 2026-07-28 server is not waiting while we answer, so it sends its sample's bound along.
-    // (The SDK moves a request's _meta from params to ctx.mcpReq._meta.)
-    const hint = timeoutHintOf(ctx.mcpReq._meta ?? params._meta);
-    // Link a signal only when there is a bound to add: an AbortController per request costs µs and GC.
-    const bounded =
-      hint === undefined
-        ? undefined
-        : linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
-    const signal = bounded?.signal ?? ctx.mcpReq.signal;
-    let release: (() => void) | undefined;
-    try {
-      release = await options.gate?.enter(signal);
-      const answer = runSamplingHandler(options.handler, effective, {
-        requestId: ctx.mcpReq.id,
-        signal,
-        side: "client",
-        ...(serverName !== undefined && { serverName }),
-      });
-      // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
-      // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled. A 2025
-      // session holds nothing on it (a cancelled request's answer is dropped), so the race is skipped.
-      const result = client.getProtocolEra() === "legacy" ? await answer : await raceAbort(answer, signal);
-      if (maxResultBytes !== Number.POSITIVE_INFINITY) {
-        const size = jsonBytes(result);
-        if (size > maxResultBytes) {
-          throw new FastMCPError(
-            "INVALID_RESULT",
-            `Sampling handler result is ${size} bytes, over this client's limit of ${maxResultBytes} (maxSamplingResultBytes)`,
+  client.setRequestHandler(
+    "sampling/createMessage",
+    reportingFailures(client, async (request, ctx) => {
+      const params = request.params as SamplingParams;
+      if (maxRequestBytes !== Number.POSITIVE_INFINITY) {
+        const size = jsonBytes(params);
+        if (size > maxRequestBytes) {
+          throw new ProtocolError(
+            ProtocolErrorCode.InvalidParams,
+            `Sampling request is ${size} bytes, over this client's limit of ${maxRequestBytes} (maxSamplingRequestBytes)`,
           );
         }
       }
-      return result;
-    } finally {
-      release?.();
-      bounded?.dispose();
-    }
-  });
+      if ((params.tools !== undefined || params.toolChoice !== undefined) && !options.toolsDeclared) {
+        // Spec: the client MUST reject tools it did not declare; the handler never sees them.
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          "Sampling request includes tools, but this client did not declare the sampling.tools capability",
+        );
+      }
+      const violation = toolOrderingViolation(params.messages);
+      if (violation !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, violation);
+      const cap = options.maxTokensCap;
+      const effective = cap !== undefined && params.maxTokens > cap ? { ...params, maxTokens: cap } : params;
+      const serverName = options.serverName();
+      // A 2026-07-28 server is not waiting while we answer, so it sends its sample's bound along.
+      // (The SDK moves a request's _meta from params to ctx.mcpReq._meta.)
+      const hint = timeoutHintOf(ctx.mcpReq._meta ?? params._meta);
+      // Link a signal only when there is a bound to add: an AbortController per request costs µs and GC.
+      const bounded =
+        hint === undefined
+          ? undefined
+          : linkSignals([ctx.mcpReq.signal], hint, `Sampling timed out after ${hint} ms`);
+      const signal = bounded?.signal ?? ctx.mcpReq.signal;
+      let release: (() => void) | undefined;
+      try {
+        release = await options.gate?.enter(signal);
+        const answer = runSamplingHandler(options.handler, effective, {
+          requestId: ctx.mcpReq.id,
+          signal,
+          side: "client",
+          ...(serverName !== undefined && { serverName }),
+        });
+        // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
+        // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled. A 2025
+        // session holds nothing on it (a cancelled request's answer is dropped), so the race is skipped.
+        const result = client.getProtocolEra() === "legacy" ? await answer : await raceAbort(answer, signal);
+        if (maxResultBytes !== Number.POSITIVE_INFINITY) {
+          const size = jsonBytes(result);
+          if (size > maxResultBytes) {
+            throw new FastMCPError(
+              "INVALID_RESULT",
+              `Sampling handler result is ${size} bytes, over this client's limit of ${maxResultBytes} (maxSamplingResultBytes)`,
+            );
+          }
+        }
+        return result;
+      } finally {
+        release?.();
+        bounded?.dispose();
+      }
+    }),
+  );
 }
 
 function jsonBytes(value: unknown): number {

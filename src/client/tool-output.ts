@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { ToolError } from "../errors.js";
 import { joinText } from "../sampling/normalize.js";
+import { toolFailure } from "./call-errors.js";
 import type { ToolCallResult } from "./client.js";
 
 /** A tool's result as `callTool` returns it; `isError` becomes a thrown `ToolError`. */
@@ -12,7 +12,6 @@ export function toOutput(result: CallToolResult, name: string): ToolCallResult {
   };
   if (result.structuredContent != null)
     output.structuredContent = result.structuredContent as Record<string, unknown>;
-  if (output.isError)
-    throw new ToolError(output.text.length > 0 ? output.text : `Tool '${name}' failed`, { result: output });
+  if (output.isError) throw toolFailure(name, output.text, result, output);
   return output;
 }

@@ -5,6 +5,9 @@ export type SamplingHandlerBehavior = "fallback" | "always";
 
 export const NO_SAMPLING = "Client does not support sampling";
 export const NO_SAMPLING_TOOLS = "Client does not support sampling with tools (sampling.tools capability)";
+/** Follows the pinned text: how to declare it with our Client (the first thing a user of it needs). */
+export const NO_SAMPLING_TOOLS_HINT =
+  " — with a fastmcp-ts Client, pass samplingCapabilities: { tools: true } beside the samplingHandler";
 
 export interface DispatchInput {
   behavior: SamplingHandlerBehavior;
@@ -30,8 +33,11 @@ export function chooseAnswerer(input: DispatchInput): "client" | "server" {
     const required = missingTools ? { sampling: { tools: {} } } : { sampling: {} };
     throw new MissingRequiredClientCapabilityError(
       { requiredCapabilities: required },
-      missingTools ? NO_SAMPLING_TOOLS : NO_SAMPLING,
+      missingTools ? NO_SAMPLING_TOOLS + NO_SAMPLING_TOOLS_HINT : NO_SAMPLING,
     );
   }
-  throw new FastMCPError("CAPABILITY_MISSING", missingTools ? NO_SAMPLING_TOOLS : NO_SAMPLING);
+  throw new FastMCPError(
+    "CAPABILITY_MISSING",
+    missingTools ? NO_SAMPLING_TOOLS + NO_SAMPLING_TOOLS_HINT : NO_SAMPLING,
+  );
 }

@@ -9,7 +9,8 @@ import {
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { errorMessage, FastMCPError, ToolError } from "../errors.js";
+import { ERROR_CODE_KEY, failureCode } from "../error-codes.js";
+import { errorMessage, FastMCPError, ToolError, type ToolErrorCode } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
 import type { TaskEngine } from "../tasks/task-runner.js";
@@ -80,7 +81,8 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
         let checked = validateWith(tool.parameters, rawArgs);
         if (checked instanceof Promise) checked = await checked;
         // Spec 2025-11-25: bad arguments are a tool execution error, so the model can correct itself.
-        if (!checked.ok) return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`);
+        if (!checked.ok)
+          return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`, "INVALID_ARGUMENT");
         args = checked.value;
       }
       const task = await startToolTask({
@@ -102,7 +104,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
         return toCallToolResult(outcome.complete);
       } catch (error) {
         if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
-        return errorResult(toolErrorText(error, name, runtime.maskErrorDetails));
+        return errorResult(toolErrorText(error, name, runtime.maskErrorDetails), failureCode(error));
       }
     },
   );
@@ -195,12 +197,13 @@ async function runToTaskResult(run: () => unknown, tool: string, mask: boolean):
     return toCallToolResult(await run());
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
-    return errorResult(toolErrorText(error, tool, mask));
+    return errorResult(toolErrorText(error, tool, mask), failureCode(error));
   }
 }
 
-function errorResult(text: string): CallToolResult {
-  return { content: [{ type: "text", text }], isError: true };
+/** The failure's code rides in `_meta`, so our Client reports the same `code` as on 2026-07-28. */
+function errorResult(text: string, code: ToolErrorCode): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true, _meta: { [ERROR_CODE_KEY]: code } };
 }
 
 function toolErrorText(error: unknown, tool: string, mask: boolean): string {

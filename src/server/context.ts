@@ -11,6 +11,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { abortReason, linkSignals, raceAbort } from "../abort.js";
+import { samplingFailureCode } from "../error-codes.js";
 import { FastMCPError } from "../errors.js";
 import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { type AnyCreateMessageResult, checkWireResult, runSamplingHandler } from "../sampling/handler.js";
@@ -190,7 +191,8 @@ export class Context implements SamplingHost {
       }
       // The client's JSON-RPC error (its handler threw or declined) is the tool's failure, not a
       // wire error of this tools/call: left a ProtocolError, the tools/call handler would rethrow it.
-      if (error instanceof ProtocolError) throw new FastMCPError("REJECTED", error.message, { cause: error });
+      if (error instanceof ProtocolError)
+        throw new FastMCPError(samplingFailureCode(error.data), error.message, { cause: error });
       throw error;
     } finally {
       runtime.pending.samples--;

@@ -20,7 +20,7 @@ describe.concurrent("fastmcp-ts call --llm none", () => {
     expect(run.stderr).toContain("No LLM configured");
   });
 
-  it.each(["2025"])(
+  it.each(["2025", "2026"])(
     "against a server without a handler, gives the missing-capability error clearly (%s)",
     async (protocol) => {
       const run = await runCli([

@@ -66,12 +66,14 @@ describe.each(cells())("ctx.sample on $transport × $era", (cell) => {
     const { client, close } = await connect(cell, "sampling-basics");
     try {
       const error = await client.callTool("one", { prompt: "hi" }).catch((e: unknown) => e);
-      if (cell.era === "2025") {
-        expect(error).toBeInstanceOf(ToolError);
-        expect((error as Error).message).toBe("Client does not support sampling");
-      } else {
-        expect((error as { code?: number }).code).toBe(-32021);
-        expect((error as { data?: unknown }).data).toEqual({ requiredCapabilities: { sampling: {} } });
+      // The same ToolError CAPABILITY_MISSING on both eras; 2026-07-28's -32021 is its cause.
+      expect(error).toBeInstanceOf(ToolError);
+      expect((error as ToolError).code).toBe("CAPABILITY_MISSING");
+      expect((error as Error).message).toBe("Client does not support sampling");
+      if (cell.era === "2026") {
+        const cause = (error as ToolError).cause as { code?: number; data?: unknown };
+        expect(cause.code).toBe(-32021);
+        expect(cause.data).toEqual({ requiredCapabilities: { sampling: {} } });
       }
       // The connection survives the refusal.
       expect((await client.listTools()).length).toBeGreaterThan(0);

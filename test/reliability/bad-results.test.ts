@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FastMCPError, type SamplingHandler, ToolError } from "../../src/index.js";
+import { type SamplingHandler, ToolError } from "../../src/index.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
 import { rejectionOf } from "./helpers.js";
 
@@ -44,8 +44,10 @@ describe.each(cells())("invalid handler results on $transport × $era", (cell) =
       const error = await rejectionOf(conn.client.callTool("sample", { prompt: "bad" }), 10_000);
       expect(error.message).toContain("Sampling handler returned an invalid result");
       if (where.length > 0) expect(error.message).toContain(`at ${where}`);
-      // 2025: the server's sample rejects and the tool reports it; 2026-07-28: the client fails the call itself.
-      expect(cell.era === "2025" ? ToolError.isInstance(error) : FastMCPError.isInstance(error)).toBe(true);
+      // 2025: the server's sample rejects and the tool reports it; 2026-07-28: the client fails the call
+      // itself. Either way the caller sees the same ToolError INVALID_RESULT.
+      expect(ToolError.isInstance(error)).toBe(true);
+      expect((error as ToolError).code).toBe("INVALID_RESULT");
       expect((await conn.client.callTool("ping-tool")).text).toBe("pong");
     },
   );
@@ -63,6 +65,7 @@ describe.each(cells())("invalid handler results on $transport × $era", (cell) =
     };
     const error = await rejectionOf(conn.client.callTool("sample", { prompt: "no" }), 10_000);
     expect(error.message).toContain("the user declined");
+    expect(ToolError.isInstance(error) && error.code).toBe("REJECTED");
     expect((await conn.client.callTool("ping-tool")).text).toBe("pong");
   });
 });

@@ -31,9 +31,10 @@ describe.each(cells({ transports: ["memory", "http"] }))(
         expect(error.message).toMatch(
           /Sampling rate limit exceeded: at most 2 requests per 60000 ms \(retry in \d+ ms\)/,
         );
-        // 2025: the server sees the JSON-RPC error and the tool reports it; 2026-07-28: the client's call fails with it.
-        if (cell.era === "2026") expect(codeOf(error)).toBe(RATE_LIMITED);
-        else expect(ToolError.isInstance(error)).toBe(true);
+        // The same ToolError REJECTED on both eras; on 2026-07-28 the refusal (-32029) is the cause.
+        expect(ToolError.isInstance(error)).toBe(true);
+        expect(codeOf(error)).toBe("REJECTED");
+        if (cell.era === "2026") expect(codeOf((error as ToolError).cause)).toBe(RATE_LIMITED);
         expect(calls).toBe(2);
       } finally {
         await close();
@@ -111,7 +112,9 @@ describe.each(cells({ transports: ["memory", "http"] }))(
         expect(error.message).toMatch(
           /Sampling request is \d+ bytes, over this client's limit of 2000 \(maxSamplingRequestBytes\)/,
         );
-        if (cell.era === "2026") expect(codeOf(error)).toBe(-32602);
+        expect(ToolError.isInstance(error)).toBe(true);
+        expect(codeOf(error)).toBe("REJECTED");
+        if (cell.era === "2026") expect(codeOf((error as ToolError).cause)).toBe(-32602);
         expect(calls).toBe(1);
       } finally {
         await close();

@@ -137,14 +137,12 @@ describe.each(cells({ transports: ["memory", "http"] }))(
         conn.client.callTool("raw-create", { params: { messages, maxTokens: 50, tools } }),
         10_000,
       );
-      if (cell.era === "2025") {
-        // The SDK's server (or, for the rules it does not check, our client) refuses it; the tool reports it.
-        expect(ToolError.isInstance(error)).toBe(true);
-        expect(error.message).toMatch(/tool_use|tool_result/);
-      } else {
-        // 2026-07-28: the input request reaches our client, which refuses it with -32602.
-        expect((error as { code?: number }).code).toBe(-32602);
-      }
+      // Our client refuses it with -32602 on both eras; the caller sees the same ToolError REJECTED.
+      expect(ToolError.isInstance(error)).toBe(true);
+      expect((error as ToolError).code).toBe("REJECTED");
+      expect(error.message).toMatch(/tool_use|tool_result/);
+      // 2026-07-28: the refusal happened in this process, and its -32602 is the cause.
+      if (cell.era === "2026") expect(((error as ToolError).cause as { code?: number }).code).toBe(-32602);
       expect(calls).toBe(0);
       expect((await conn.client.callTool("ping-tool")).text).toBe("pong");
     });

@@ -12,6 +12,7 @@ import {
   type ClientOptions,
   FastMCPError,
   NO_SAMPLING_TOOLS,
+  NO_SAMPLING_TOOLS_HINT,
   TASKS_EXTENSION,
   ToolError,
 } from "../../src/index.js";
@@ -51,14 +52,15 @@ describe.each(cells({ transports: ["memory", "stdio", "http"] }))(
         "is never sent tools (%s): the call fails with the DESIGN error",
         async (scenario) => {
           const error = await conn.client.callTool("run", { scenario }).catch((e: unknown) => e);
-          if (cell.era === "2025") {
-            expect(error).toBeInstanceOf(ToolError);
-            expect((error as Error).message).toBe(NO_SAMPLING_TOOLS);
-          } else {
-            expect((error as { code?: number }).code).toBe(-32021);
-            expect((error as { data?: unknown }).data).toEqual({
-              requiredCapabilities: { sampling: { tools: {} } },
-            });
+          // The pinned text, then how to declare the capability; the same ToolError on both eras.
+          expect(error).toBeInstanceOf(ToolError);
+          expect((error as ToolError).code).toBe("CAPABILITY_MISSING");
+          expect((error as Error).message).toBe(`${NO_SAMPLING_TOOLS}${NO_SAMPLING_TOOLS_HINT}`);
+          expect((error as Error).message).toContain("samplingCapabilities: { tools: true }");
+          if (cell.era === "2026") {
+            const cause = (error as ToolError).cause as { code?: number; data?: unknown };
+            expect(cause.code).toBe(-32021);
+            expect(cause.data).toEqual({ requiredCapabilities: { sampling: { tools: {} } } });
           }
           expect(calls).toBe(0);
         },
