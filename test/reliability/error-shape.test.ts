@@ -22,7 +22,11 @@ interface Row {
 function tableRows(): Row[] {
   const doc = readFileSync(new URL("../../docs/reliability.md", import.meta.url), "utf8");
   const section = doc.slice(doc.indexOf("## One error shape on both eras"));
-  const lines = section.split("\n").filter((line) => line.startsWith("| "));
+  // The first table of the section, up to the first line that is not a table row.
+  const all = section.split("\n");
+  const first = all.findIndex((line) => line.startsWith("| "));
+  const end = all.findIndex((line, index) => index > first && !line.startsWith("| "));
+  const lines = all.slice(first, end);
   const unquote = (cell: string) => cell.trim().replace(/^`|`$/g, "");
   return lines.slice(2).map((line) => {
     const [failure, className, code] = line.split(" | ").map(unquote) as [string, string, string];
