@@ -6,6 +6,7 @@ export default defineConfig({
     openai: "src/handlers/openai.ts",
     anthropic: "src/handlers/anthropic.ts",
     "ai-sdk": "src/handlers/ai-sdk.ts",
+    google: "src/handlers/google.ts",
     redis: "src/redis/index.ts",
     "cli/main": "src/cli/main.ts",
     // Its own chunk, so the dynamic imports stay out of index.mjs (see the file's comment).
@@ -19,5 +20,16 @@ export default defineConfig({
   sourcemap: true,
   fixedExtension: true,
   // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
-  external: [/^@modelcontextprotocol\//, "jose", "openai", "@anthropic-ai/sdk", "ai", "tsx", "zod", "redis"],
+  external: [
+    /^@modelcontextprotocol\//,
+    "jose",
+    "openai",
+    "@anthropic-ai/sdk",
+    "ai",
+    "@google/genai",
+    "@opentelemetry/api",
+    "tsx",
+    "zod",
+    "redis",
+  ],
 });

@@ -59,9 +59,10 @@ describe("the built package", () => {
       const { OpenAISamplingHandler } = await import("fastmcp-ts/openai");
       const { AnthropicSamplingHandler } = await import("fastmcp-ts/anthropic");
       const { AISDKSamplingHandler } = await import("fastmcp-ts/ai-sdk");
-      console.log([OpenAISamplingHandler, AnthropicSamplingHandler, AISDKSamplingHandler].map((x) => typeof x).join(","));
+      const { GoogleSamplingHandler } = await import("fastmcp-ts/google");
+      console.log([OpenAISamplingHandler, AnthropicSamplingHandler, AISDKSamplingHandler, GoogleSamplingHandler].map((x) => typeof x).join(","));
     `);
-    expect(out).toBe("function,function,function");
+    expect(out).toBe("function,function,function,function");
   });
 
   it("keeps provider SDKs out of the core entry's import graph", () => {
@@ -80,7 +81,11 @@ describe("the built package", () => {
     };
     visit(join(root, "dist/index.mjs"));
     expect(seen.size).toBeGreaterThan(1);
-    expect([...bare].filter((name) => /^(openai|@anthropic-ai\/|ai$|@ai-sdk\/)/.test(name))).toEqual([]);
+    expect(
+      [...bare].filter((name) =>
+        /^(openai|@anthropic-ai\/|ai$|@ai-sdk\/|@google\/|@opentelemetry\/)/.test(name),
+      ),
+    ).toEqual([]);
     expect(bare.has("@modelcontextprotocol/server")).toBe(true);
   });
 });
