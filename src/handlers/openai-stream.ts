@@ -39,7 +39,8 @@ export async function collectChatStream(
     }
     if (typeof delta.refusal === "string") refusal += delta.refusal;
     for (const call of delta.tool_calls ?? []) {
-      const slot = (tools[call.index] ??= { id: "", name: "", arguments: "" });
+      const slot = tools[call.index] ?? { id: "", name: "", arguments: "" };
+      tools[call.index] = slot;
       if (call.id) slot.id = call.id;
       if (call.function?.name) slot.name += call.function.name;
       if (call.function?.arguments) slot.arguments += call.function.arguments;
