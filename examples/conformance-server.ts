@@ -455,6 +455,18 @@ export function buildConformanceServer(): FastMCP {
     },
   });
 
+  server.tool({
+    name: "test_tool_with_task",
+    description: "Asks for a name by input_required rounds, then finishes as a task (MRTR → task)",
+    task: "detach",
+    execute: async (_args, ctx) => {
+      const answer = await askName(ctx, "What is your name?", "user_name");
+      await ctx.detach(); // the rest runs as a task for clients that declared the extension
+      await sleepUnless(200, ctx.signal);
+      return `Hello, ${text(answer.content?.name)}! (finished as a task)`;
+    },
+  });
+
   // ---- resources -------------------------------------------------------------------------------
   server.resource({
     uri: "test://static-text",

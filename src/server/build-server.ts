@@ -14,7 +14,7 @@ import { errorMessage, FastMCPError, ToolError, type ToolErrorCode } from "../er
 import type { ReplayState } from "../sampling/replay.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
 import type { TaskEngine } from "../tasks/task-runner.js";
-import { startToolTask } from "../tasks/task-tool.js";
+import { detachedTask, toolTaskCall } from "../tasks/task-tool.js";
 import { instrumentServer } from "../telemetry/mcp-spans.js";
 import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
@@ -85,7 +85,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
           return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`, "INVALID_ARGUMENT");
         args = checked.value;
       }
-      const task = await startToolTask({
+      const call = await toolTaskCall({
         engine: setup.tasks,
         tool,
         sdk,
@@ -93,14 +93,15 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
         runtime,
         clientCapabilities: clientCapabilitiesOf(sdk, era, legacyCapabilities),
         owner: setup.ownerOf(sdk),
-        run: (ctx) => runToTaskResult(() => tool.execute(args, ctx), name, runtime.maskErrorDetails),
+        execute: (ctx) => tool.execute(args, ctx),
+        toResult: (outcome) => taskResult(outcome, name, runtime.maskErrorDetails),
       });
-      if (task !== undefined) return task as unknown as CallToolResult;
+      if ("created" in call) return call.created as unknown as CallToolResult;
       try {
-        const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, async (ctx) =>
-          tool.execute(args, ctx),
-        );
+        const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, call.run);
         if ("inputRequired" in outcome) return outcome.inputRequired;
+        const detached = detachedTask(outcome.complete);
+        if (detached !== undefined) return detached as unknown as CallToolResult;
         return toCallToolResult(outcome.complete);
       } catch (error) {
         if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
@@ -192,9 +193,9 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
 }
 
 /** A task body's outcome as the tool result a task completes with; protocol errors fail the task. */
-async function runToTaskResult(run: () => unknown, tool: string, mask: boolean): Promise<CallToolResult> {
+async function taskResult(outcome: Promise<unknown>, tool: string, mask: boolean): Promise<CallToolResult> {
   try {
-    return toCallToolResult(await run());
+    return toCallToolResult(await outcome);
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     return errorResult(toolErrorText(error, tool, mask), failureCode(error));

@@ -31,6 +31,7 @@ import type {
 } from "../sampling/types.js";
 import type { UsageHook } from "../sampling/usage.js";
 import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
+import { takeDetachHook } from "../tasks/detach-hooks.js";
 import type { PrincipalOf } from "./principal.js";
 import { sampleProgressForwarder } from "./sample-progress.js";
 import { reportUsage } from "./usage-report.js";
@@ -211,6 +212,19 @@ export class Context implements SamplingHost {
       era,
     };
     return reportUsage(runtime.onUsage, source, response, via, runtime.principal);
+  }
+
+  /**
+   * In a `task: "detach"` tool, on 2026-07-28, for a client that declared the tasks extension: ends
+   * the call with a task and goes on as that task (no more replay rounds; `tasks/cancel` aborts
+   * `ctx.signal`). Elsewhere it does nothing and the call goes on as it was.
+   */
+  async detach(): Promise<void> {
+    const hook = takeDetachHook(this);
+    if (hook === undefined) return;
+    const { input, signal } = await hook();
+    this.init.replay = input;
+    this.init.signal = signal;
   }
 
   /**

@@ -16,8 +16,9 @@ export interface ToolDefinition<Args = any> {
    * Run as a task (tasks extension, 2026-07-28) when the client declares it: the call returns a
    * task at once and the body runs once in the background; each `ctx.sample` parks it until the
    * client answers (`tasks/update`). Other clients get the usual call. `"required"`: only as a task.
+   * `"detach"`: starts as a usual call and becomes a task where the body calls `ctx.detach()`.
    */
-  task?: boolean | "required";
+  task?: boolean | "required" | "detach";
   /**
    * OAuth scopes a caller's token must carry to call this tool over HTTP (with `auth.oauth`, or a
    * verifier that reports scopes); without them the call gets 403 and a step-up challenge.

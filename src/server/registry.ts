@@ -31,13 +31,13 @@ export class Registry {
       throw new FastMCPError("CONFIG", `Tool '${definition.name}' needs an execute function.`);
     }
     toJsonSchema(definition.parameters, `Tool '${definition.name}'`); // fail at registration, not at first list
-    if (![undefined, false, true, "required"].includes(definition.task)) {
+    if (![undefined, false, true, "required", "detach"].includes(definition.task)) {
       throw new FastMCPError(
         "CONFIG",
-        `Tool '${definition.name}': task must be true, false or "required", got ${JSON.stringify(definition.task)}.`,
+        `Tool '${definition.name}': task must be true, false, "required" or "detach", got ${JSON.stringify(definition.task)}.`,
       );
     }
-    if (definition.task === true || definition.task === "required") this.hasTaskTools = true;
+    if (definition.task !== undefined && definition.task !== false) this.hasTaskTools = true;
     this.tools.set(definition.name, definition);
     this.toolList = undefined;
   }
@@ -67,8 +67,8 @@ export class Registry {
       if (tool.title !== undefined) entry.title = tool.title;
       if (tool.description !== undefined) entry.description = tool.description;
       if (tool.annotations !== undefined) entry.annotations = tool.annotations;
-      if (tool.task === true || tool.task === "required") {
-        entry.execution = { taskSupport: tool.task === true ? "optional" : "required" };
+      if (tool.task !== undefined && tool.task !== false) {
+        entry.execution = { taskSupport: tool.task === "required" ? "required" : "optional" };
       }
       return entry;
     });

@@ -4,7 +4,7 @@ import { buildTaskServer } from "../fixtures/task-tools.js";
 import { MODERN, modernMeta, type RawMessage, readMessages } from "../helpers/raw-http.js";
 
 const TASKS = "io.modelcontextprotocol/tasks";
-const WITH_TASKS = { sampling: {}, extensions: { [TASKS]: {} } };
+const WITH_TASKS = { sampling: {}, elicitation: {}, extensions: { [TASKS]: {} } };
 
 let server: FastMCP;
 let runs: Record<string, number>;
@@ -145,6 +145,53 @@ describe("tasks over raw HTTP (fetch only)", () => {
     expect(required.error).toMatchObject({
       code: -32021,
       data: { requiredCapabilities: { extensions: { [TASKS]: {} } } },
+    });
+  });
+
+  it('task: "detach": input_required rounds first, then ctx.detach() turns the rest into a task', async () => {
+    const round1 = (await rpc("tools/call", { name: "ask_then_task", arguments: {} })).result!;
+    expect(round1).toMatchObject({ resultType: "input_required" });
+    expect(round1).not.toHaveProperty("taskId");
+    const alice = { action: "accept", content: { name: "Alice" } };
+    const round2 = (
+      await rpc("tools/call", {
+        name: "ask_then_task",
+        arguments: {},
+        inputResponses: { name: alice },
+        requestState: round1.requestState,
+      })
+    ).result!;
+    expect(round2).toMatchObject({ resultType: "task" });
+    expect(round2).not.toHaveProperty("requestState");
+    const taskId = round2.taskId as string;
+    const parked = await until(taskId, (task) => task.status === "input_required");
+    const [key] = Object.keys(parked.inputRequests as object);
+    const hi = { role: "assistant", content: { type: "text", text: "hi" }, model: "m" };
+    await rpc("tasks/update", { taskId, inputResponses: { [key!]: hi } });
+    const done = await until(taskId, (task) => task.status === "completed");
+    expect((done.result as { content: Array<{ text: string }> }).content[0]!.text).toBe("Alice: hi");
+    // Before detach the body ran once per round (replay); after it, once.
+    expect(runs["ask_then_task:before"]).toBe(2);
+    expect(runs["ask_then_task:after"]).toBe(1);
+
+    // Without the extension ctx.detach() does nothing: the call finishes by rounds as usual.
+    const noTasks = { elicitation: {}, sampling: {} };
+    const first = (await rpc("tools/call", { name: "ask_then_task", arguments: {} }, noTasks)).result!;
+    const second = (
+      await rpc(
+        "tools/call",
+        {
+          name: "ask_then_task",
+          arguments: {},
+          inputResponses: { name: alice },
+          requestState: first.requestState,
+        },
+        noTasks,
+      )
+    ).result!;
+    expect(second).toMatchObject({ resultType: "input_required" });
+    expect(Object.values(second.inputRequests as object)[0]).toMatchObject({
+      method: "sampling/createMessage",
     });
   });
 
