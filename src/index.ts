@@ -32,6 +32,7 @@ export {
   type SamplingHandlerBehavior,
 } from "./sampling/dispatch.js";
 export { selectModel } from "./sampling/model-selection.js";
+export { memoryReplayCache, type ReplayCache } from "./sampling/replay-cache.js";
 export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
 export type {
   ContentBlock,
@@ -78,6 +79,12 @@ export { type JwtVerifierOptions, jwtVerifier } from "./server/oauth/jwt-verifie
 export type { OAuthResourceOptions } from "./server/oauth/resource-server.js";
 export { defaultPrincipal, type PrincipalOf } from "./server/principal.js";
 export { SAMPLE_DELTA_META_KEY } from "./server/sample-progress.js";
+export {
+  type BudgetRequest,
+  createSamplingBudget,
+  type SamplingBudget,
+  type SamplingBudgetOptions,
+} from "./server/sampling-budget.js";
 export type { SessionLimitOptions } from "./server/session-limits.js";
 export {
   type MemorySessionStoreOptions,

@@ -133,6 +133,29 @@ export class ReplayRun {
     return value;
   }
 
+  /**
+   * A sample the server's own handler answers: kept in the state, so later rounds of the call reuse
+   * the answer instead of paying for the LLM again. `fresh` is false for an answer from an earlier round.
+   */
+  async serverAnswer<T>(params: unknown, answer: () => Promise<T>): Promise<{ value: T; fresh: boolean }> {
+    const key = this.nextKey("server");
+    const hash = stableHash(params);
+    const kept = this.state.steps[key] as { h: string; r: T } | undefined;
+    if (kept !== undefined) {
+      if (kept.h !== hash) {
+        throw new FastMCPError(
+          "REPLAY_MISMATCH",
+          `Replay mismatch at ${key}: this round asked the server's LLM for something different from the earlier round. ` +
+            "Keep code before ctx.sample deterministic, or wrap non-deterministic steps in ctx.once().",
+        );
+      }
+      return { value: kept.r, fresh: false };
+    }
+    const value = await answer();
+    this.state.steps[key] = { h: hash, r: JSON.parse(JSON.stringify(value)) };
+    return { value, fresh: true };
+  }
+
   /** Races the tool function against the end of the current round. */
   async drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
     const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);

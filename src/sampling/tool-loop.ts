@@ -22,7 +22,9 @@ import type {
 } from "./types.js";
 import { addUsage, type SamplingUsage, usageFromMeta } from "./usage.js";
 
-export const DEFAULT_MAX_ITERATIONS = 100;
+// Each iteration is one LLM request, often on the server owner's key: a bound that a runaway loop
+// (or a client steering one) reaches quickly.
+export const DEFAULT_MAX_ITERATIONS = 20;
 /** Consecutive invalid `final_response` calls tolerated before giving up (the 4th fails). */
 export const MAX_VALIDATION_RETRIES = 3;
 /** Text answers (instead of `final_response`) tolerated before giving up (the 4th fails). */

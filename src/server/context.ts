@@ -10,11 +10,11 @@ import {
   SdkErrorCode,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { abortReason, linkSignals, raceAbort } from "../abort.js";
+import { abortReason, linkSignals } from "../abort.js";
 import { samplingFailureCode } from "../error-codes.js";
 import { FastMCPError } from "../errors.js";
 import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
-import { type AnyCreateMessageResult, checkWireResult, runSamplingHandler } from "../sampling/handler.js";
+import { type AnyCreateMessageResult, checkWireResult } from "../sampling/handler.js";
 import type { CreateMessageOptions, SamplingHost } from "../sampling/host.js";
 import type { ReplayRun } from "../sampling/replay.js";
 import { type SampleInput, samplePlain } from "../sampling/sample.js";
@@ -34,6 +34,8 @@ import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-re
 import { takeDetachHook } from "../tasks/detach-hooks.js";
 import type { PrincipalOf } from "./principal.js";
 import { sampleProgressForwarder } from "./sample-progress.js";
+import type { SamplingBudget } from "./sampling-budget.js";
+import { answerOnServer } from "./server-sample.js";
 import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
@@ -52,6 +54,8 @@ export interface ServerRuntime {
   streamSampleProgress?: boolean;
   /** Names the caller (FastMCP option `principal`). */
   principal?: PrincipalOf;
+  /** Asked before the server's own handler answers a sample (FastMCP option `samplingBudget`). */
+  samplingBudget?: SamplingBudget;
 }
 
 export type ProtocolEraName = "legacy" | "modern";
@@ -63,7 +67,7 @@ export interface ContextInit {
   clientCapabilities: ClientCapabilities | undefined;
   signal: AbortSignal;
   /** Where requests for client input go: a replay run (2026-07-28 rounds) or a task's input. */
-  replay?: Pick<ReplayRun, "request" | "once" | "isFresh">;
+  replay?: Pick<ReplayRun, "request" | "once" | "isFresh"> & Partial<Pick<ReplayRun, "serverAnswer">>;
   /** `tools/call:name` and friends: what asked (for `onUsage`). */
   call?: string;
 }
@@ -153,7 +157,6 @@ export class Context implements SamplingHost {
     runtime.pending.samples++;
     try {
       if (via === "server") {
-        const handler = runtime.samplingHandler!;
         const onToken = sampleProgressForwarder(
           this.init.sdk,
           options.streamProgress ?? runtime.streamSampleProgress === true,
@@ -165,10 +168,13 @@ export class Context implements SamplingHost {
           serverName: runtime.name,
           ...(onToken !== undefined && { onToken }),
         };
-        const response = await raceAbort(runSamplingHandler(handler, params, context), signal);
-        const noted = this.noteUsage(response, via);
+        const { sdk, call } = this.init;
+        const auth = sdk.http?.authInfo;
+        const answered = await answerOnServer({ runtime, params, context, signal, replay, auth, call });
+        // An answer kept from an earlier round was counted in that round.
+        const noted = answered.fresh ? this.noteUsage(answered.response, via) : undefined;
         if (noted !== undefined) await noted;
-        return { response, via };
+        return { response: answered.response, via };
       }
       // mcpReq.send relates the request to the tools/call, so on HTTP it rides that POST's SSE stream
       // (never the optional GET stream); the reply is validated once, by our result schema.

@@ -6,6 +6,7 @@ import { loadHttpServer } from "../lazy-modules.js";
 import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
+import { type ReplayCache, singleUse } from "../sampling/replay-cache.js";
 import { createStateCodec } from "../sampling/state-codec.js";
 import type { SamplingHandler } from "../sampling/types.js";
 import type { UsageHook } from "../sampling/usage.js";
@@ -25,6 +26,7 @@ import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 import { type PrincipalOf, principalOf } from "./principal.js";
 import { Registry } from "./registry.js";
 import { runWithOverride } from "./run-override.js";
+import type { SamplingBudget } from "./sampling-budget.js";
 import { ResourceSubscriptions } from "./subscriptions.js";
 
 export interface FastMCPOptions {
@@ -69,6 +71,17 @@ export interface FastMCPOptions {
    * caller as progress notifications (when it sent a progress token). Per sample: `streamProgress`.
    */
   streamSampleProgress?: boolean;
+  /**
+   * Asked before the server's own `samplingHandler` answers a sample, per caller: throw to refuse.
+   * `createSamplingBudget({ perMs, maxCalls, maxTokens })` is a ready-made one (see docs/security.md).
+   */
+  samplingBudget?: SamplingBudget;
+  /**
+   * Makes each 2026-07-28 request state single-use: a round replayed with the same state is refused,
+   * so a client cannot make the server's LLM answer it again. `memoryReplayCache()` for one process;
+   * a shared store (implementing `claim`) behind a load balancer.
+   */
+  requestStateReplayCache?: ReplayCache;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -127,14 +140,18 @@ export class FastMCP {
       ...(options.onUsage !== undefined && { onUsage: options.onUsage }),
       ...(options.streamSampleProgress === true && { streamSampleProgress: true }),
       ...(options.principal !== undefined && { principal: options.principal }),
+      ...(options.samplingBudget !== undefined && { samplingBudget: options.samplingBudget }),
     };
-    const codec = createStateCodec<ReplayState>({
+    const ttlSeconds = options.requestStateTtlSeconds ?? 600;
+    const signed = createStateCodec<ReplayState>({
       key: options.requestStateKey ?? randomBytes(32),
-      ttlSeconds: options.requestStateTtlSeconds ?? 600,
+      ttlSeconds,
       maxBytes: options.maxRequestStateBytes ?? DEFAULT_MAX_REQUEST_STATE_BYTES,
       // A state minted for one authenticated caller is refused when another echoes it.
       bind: (ctx) => principalOf(ctx?.http?.authInfo, options.principal) ?? "",
     });
+    const cache = options.requestStateReplayCache;
+    const codec = cache === undefined ? signed : singleUse(signed, cache, ttlSeconds);
     this.tasks = new TaskEngine(options.tasks);
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },
