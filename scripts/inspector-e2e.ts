@@ -7,6 +7,8 @@
 // Run through scripts/inspector-e2e.sh, which installs Node 22, the Inspector and Chromium first.
 //   INSPECTOR_NODE=<node 22> INSPECTOR_BIN=<launcher index.js> tsx scripts/inspector-e2e.ts [--save-docs]
 // --save-docs also copies the screenshots to docs/images/ (the ones the docs cite).
+// --dev: the same drive, but through `fastmcp-ts dev examples/http/dev-server.ts`, which serves the
+// file and starts the Inspector itself (scripts/dev-e2e.sh).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -84,6 +86,62 @@ async function startInspector(serverUrl: string, era: Era): Promise<{ url: strin
   return { url: `http://127.0.0.1:${port}/?MCP_INSPECTOR_API_TOKEN=${token}`, child };
 }
 
+/**
+ * `fastmcp-ts dev` serving the example file and starting the Inspector itself (with Node 22 from
+ * FASTMCP_INSPECTOR_NODE); resolves with the Inspector's URL once it is up.
+ */
+async function startDev(era: Era): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const token = randomBytes(16).toString("hex");
+  const storage = join(OUT, `storage-dev-${era}`);
+  mkdirSync(storage, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "src/cli/main.ts"),
+      "dev",
+      join(ROOT, "examples/http/dev-server.ts"),
+      "--port",
+      "0",
+      "--protocol-era",
+      era,
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: storage,
+        FASTMCP_INSPECTOR_NODE: NODE22,
+        FASTMCP_INSPECTOR_BIN: INSPECTOR,
+        HOST: "127.0.0.1",
+        CLIENT_PORT: String(port),
+        MCP_SANDBOX_PORT: String(await freePort()),
+        MCP_INSPECTOR_API_TOKEN: token,
+        MCP_AUTO_OPEN_ENABLED: "false",
+        MCP_INSPECTOR_SECRET_STORE: "memory",
+        MCP_STORAGE_DIR: storage,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += String(chunk);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const deadline = Date.now() + 90_000;
+  while (!(output.includes("is up and running") && output.includes("fastmcp-ts: serving"))) {
+    if (child.exitCode !== null) throw new Error(`fastmcp-ts dev exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`fastmcp-ts dev did not start the Inspector within 90 s:\n${output}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return { url: `http://127.0.0.1:${port}/?MCP_INSPECTOR_API_TOKEN=${token}`, child };
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once("exit", done));
@@ -139,8 +197,9 @@ async function runEra(browser: Browser, inspectorUrl: string, era: Era, label: s
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
+  const viaDev = process.argv.includes("--dev");
   const server = buildServer();
-  await server.run({ transport: "http", host: "127.0.0.1", port: 0, path: "/mcp" });
+  if (!viaDev) await server.run({ transport: "http", host: "127.0.0.1", port: 0, path: "/mcp" });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -159,11 +218,14 @@ async function main(): Promise<void> {
   let failed = 0;
   try {
     for (const { era, label } of ERAS) {
-      const inspector = await startInspector(server.url!, era);
+      const inspector = viaDev ? await startDev(era) : await startInspector(server.url!, era);
       try {
         shots.push(...(await runEra(browser, inspector.url, era, label)));
         passed++;
-        console.log(`inspector-e2e: ${era} (${label}): the Inspector's answer came back as the tool result`);
+        const how = viaDev ? " (server and Inspector started by fastmcp-ts dev)" : "";
+        console.log(
+          `inspector-e2e: ${era} (${label})${how}: the Inspector's answer came back as the tool result`,
+        );
       } catch (error) {
         failed++;
         console.error(`inspector-e2e: ${era} (${label}) FAILED: ${(error as Error).message}`);

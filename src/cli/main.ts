@@ -19,6 +19,7 @@ Commands:
   call <target> <tool> [args]    call a tool; its sampling requests are answered by --llm
   list <target>                  list tools (with schemas), resources and prompts
   demo                           run the demo server's LLM-powered tools end to end
+  dev <server-file>              serve over HTTP, restart on changes, open the MCP Inspector on it
   install <host> <server-file>   add a server to Claude Desktop, Cursor, VS Code, Claude Code (or print it)
   logout <target> | --all        forget the OAuth login cached for an HTTP server
 
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import("./commands/list.js")).runList,
   demo: async () => (await import("./commands/demo.js")).runDemo,
   install: async () => (await import("./commands/install.js")).runInstall,
+  dev: async () => (await import("./commands/dev.js")).runDev,
   logout: async () => (await import("./commands/logout.js")).runLogout,
 };
 
