@@ -3,9 +3,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { InstancesResult } from "./instances.js";
 import { machine, watchOtherLoad } from "./lib/machine.js";
 import { PACKAGE_DIR, packageBuild } from "./lib/package-build.js";
 import { type Results, renderReport } from "./lib/report.js";
+import { instancesSection, spliceInstances } from "./lib/report-instances.js";
 import { QUICK, runInChild } from "./lib/section.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -24,8 +26,14 @@ const SECTIONS = [
   "replay",
   "idle-sessions",
   "tasks",
+  "instances",
   "profile",
 ] as const;
+// `--only=instances`: measure that section alone and splice it into the existing BENCHMARKS.md.
+const ONLY = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 
 function runSection(name: string): Promise<unknown> {
   return runInChild(`bench/${name}.ts`, [], { cwd: ROOT, env: { ...process.env, ...FROM_BUILD } });
@@ -48,6 +56,16 @@ const results: Partial<Results> = {
   fromBuild: true,
   sections: {} as Results["sections"],
 };
+if (ONLY !== undefined) {
+  if (!ONLY.every((name) => name === "instances")) throw new Error("--only supports: instances");
+  process.stderr.write(`bench: instances${QUICK ? " (quick)" : ""}… `);
+  const measured = await runSection("instances").catch((error: Error) => ({ failed: error.message }));
+  const file = resolve(ROOT, "BENCHMARKS.md");
+  const lines = instancesSection(measured as InstancesResult);
+  writeFileSync(file, spliceInstances(readFileSync(file, "utf8"), lines));
+  process.stdout.write(`${lines.join("\n")}\n`);
+  process.exit(0);
+}
 for (const name of SECTIONS) {
   const t = Date.now();
   process.stderr.write(`bench: ${name}${QUICK ? " (quick)" : ""}… `);

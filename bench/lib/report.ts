@@ -3,8 +3,10 @@ import type { ColdStartRow } from "../cold-start.js";
 import type { LoadRow } from "../http-load.js";
 import type { IdleRow } from "../idle-sessions.js";
 import type { InMemoryResult } from "../in-memory.js";
+import type { InstancesResult } from "../instances.js";
 import type { ProfileResult } from "../profile.js";
 import type { CapProbe, ReplayRow } from "../replay.js";
+import { instancesSection } from "./report-instances.js";
 import { type TasksSection, tasksVsReplay } from "./report-tasks.js";
 
 export interface Results {
@@ -43,6 +45,8 @@ export interface Results {
     profile: ProfileResult | Failed;
     /** Absent in runs from before section 6 existed. */
     tasks?: TasksSection;
+    /** Absent in runs from before the section existed. */
+    instances?: InstancesResult | Failed;
   };
 }
 interface Failed {
@@ -101,6 +105,7 @@ export function renderReport(results: Results): string {
   out.push(...replay(s.replay));
   out.push(...idle(s["idle-sessions"]));
   out.push(...tasksVsReplay(s.tasks));
+  out.push(...instancesSection(s.instances));
   out.push(...profile(s.profile));
   out.push(...method());
   return `${out.join("\n")}\n`;
