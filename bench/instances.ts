@@ -60,6 +60,8 @@ export interface InstancesResult {
   routing: RoutingCost | { failed: string };
   /** The machine's 1-minute load average when the section ended (other work included). */
   load1: number;
+  date: string;
+  quick: boolean;
 }
 
 const SETUPS: Setup[] = [
@@ -242,7 +244,14 @@ await section(import.meta.url, async (): Promise<InstancesResult> => {
     } catch (error) {
       routing = { failed: String(error) };
     }
-    return { measureMs: MEASURE_MS, rows, routing, load1: round(loadavg()[0] ?? 0, 1) };
+    return {
+      measureMs: MEASURE_MS,
+      rows,
+      routing,
+      load1: round(loadavg()[0] ?? 0, 1),
+      date: new Date().toISOString(),
+      quick: QUICK,
+    };
   } finally {
     await redis.stop();
   }

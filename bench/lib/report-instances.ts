@@ -11,6 +11,13 @@ export function instancesSection(r: InstancesResult | { failed: string } | undef
   if (r === undefined)
     return [...lines, "Not measured in this run (`npm run bench -- --only=instances`).", ""];
   if ("failed" in r) return [...lines, `Failed: ${r.failed}`, ""];
+  if (r.date !== undefined) {
+    lines.push(
+      `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC by \`npm run bench -- ${r.quick ? "--quick " : ""}--only=instances\`` +
+        " (this section alone; a full `npm run bench` measures it with the others).",
+    );
+    lines.push("");
+  }
   lines.push(
     "The cluster suite's server (`test/cluster/server.ts`: one tool that samples once) as 1 or 3 processes, behind " +
       "real nginx (`deploy/nginx.conf`, round robin; 2025 sessions in a real redis-server) or HAProxy " +

@@ -65,6 +65,19 @@ describe("the built package", () => {
     expect(out).toBe("function,function,function,function");
   });
 
+  it("serves redisSessionStore on fastmcp-ts/redis, which loads node-redis only when it connects", () => {
+    const out = run(`
+      const { redisSessionStore } = await import("fastmcp-ts/redis");
+      const store = redisSessionStore({ url: "redis://127.0.0.1:1" });
+      let refused = "";
+      try { redisSessionStore({ url: "" }); } catch (error) { refused = error.message; }
+      console.log(typeof redisSessionStore, typeof store.load, refused.includes("needs a Redis URL"));
+    `);
+    expect(out).toBe("function function true");
+    // No static import of the peer: a server that never connects to Redis never loads it.
+    expect(readFileSync(join(root, "dist/redis.mjs"), "utf8")).not.toMatch(/^import[^;]*from\s*"redis"/m);
+  });
+
   it("keeps provider SDKs out of the core entry's import graph", () => {
     // Walk the static imports of dist/index.mjs: provider SDKs may only be reached from their subpaths.
     const seen = new Set<string>();
@@ -83,7 +96,7 @@ describe("the built package", () => {
     expect(seen.size).toBeGreaterThan(1);
     expect(
       [...bare].filter((name) =>
-        /^(openai|@anthropic-ai\/|ai$|@ai-sdk\/|@google\/|@opentelemetry\/)/.test(name),
+        /^(openai|@anthropic-ai\/|ai$|@ai-sdk\/|@google\/|@opentelemetry\/|redis$|@redis\/)/.test(name),
       ),
     ).toEqual([]);
     expect(bare.has("@modelcontextprotocol/server")).toBe(true);
