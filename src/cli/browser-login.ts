@@ -6,24 +6,36 @@ import { serverCache } from "./oauth-cache.js";
 
 const LOGIN_TIMEOUT_MS = 5 * 60_000;
 
-/** Listens on 127.0.0.1 (the port the cached registration names, if still free) for the redirect. */
-async function listen(preferred: number | undefined): Promise<Server> {
-  const server = createServer();
+/** A port that is free now on 127.0.0.1: the cached one when it still is, else one the system picks. */
+async function choosePort(preferred: number | undefined): Promise<number> {
+  const probe = createServer();
   const attempt = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
+    new Promise<number>((resolve, reject) => {
+      probe.once("error", reject);
+      probe.listen(port, "127.0.0.1", () => {
+        probe.off("error", reject);
+        resolve((probe.address() as AddressInfo).port);
       });
     });
+  let port: number;
   try {
-    await attempt(preferred ?? 0);
+    port = await attempt(preferred ?? 0);
   } catch {
-    await attempt(0);
+    port = await attempt(0);
   }
-  server.unref(); // waiting for a login must not keep a finished command alive
-  return server;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
+}
+
+/** Listens for the one redirect of a login; closed as soon as it has come. */
+function listenForRedirect(port: number): Promise<Server> {
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once("error", (error) =>
+      reject(new Error(`Cannot listen on 127.0.0.1:${port} for the login redirect: ${error.message}`)),
+    );
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
 }
 
 /** Opens `url` with $BROWSER, else the platform's opener; false when nothing could be started. */
@@ -59,38 +71,43 @@ export async function cliOAuth(
   url: string,
   env: NodeJS.ProcessEnv,
   say: (line: string) => void,
-): Promise<{ auth: ClientOAuthOptions; close: () => void }> {
+): Promise<{ auth: ClientOAuthOptions }> {
   const cache = serverCache(env, url);
-  const server = await listen(cache.redirectPort());
-  const port = (server.address() as AddressInfo).port;
+  // Only a port is chosen here: nothing listens unless the server asks for a login.
+  const port = await choosePort(cache.redirectPort());
   cache.setRedirectPort(port);
   const redirectUrl = `http://127.0.0.1:${port}/callback`;
-  const authorize = (authorizationUrl: URL) =>
-    new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("No login within 5 minutes.")), LOGIN_TIMEOUT_MS);
-      server.on("request", (request, response) => {
-        const back = new URL(request.url ?? "/", redirectUrl);
-        if (back.pathname !== "/callback") {
-          response.writeHead(404).end();
-          return;
-        }
-        const failed = back.searchParams.get("error") !== null;
-        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        response.end(
-          `<!doctype html><title>fastmcp-ts</title><p>${failed ? "The login failed" : "Logged in"}; you can close this tab.</p>`,
+  const authorize = async (authorizationUrl: URL): Promise<URL> => {
+    const server = await listenForRedirect(port);
+    try {
+      return await new Promise<URL>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("No login within 5 minutes.")), LOGIN_TIMEOUT_MS);
+        timer.unref();
+        server.on("request", (request, response) => {
+          const back = new URL(request.url ?? "/", redirectUrl);
+          if (back.pathname !== "/callback") {
+            response.writeHead(404).end();
+            return;
+          }
+          const failed = back.searchParams.get("error") !== null;
+          response.writeHead(200, { "content-type": "text/html; charset=utf-8", connection: "close" });
+          response.end(
+            `<!doctype html><title>fastmcp-ts</title><p>${failed ? "The login failed" : "Logged in"}; you can close this tab.</p>`,
+          );
+          clearTimeout(timer);
+          resolve(back);
+        });
+        const opened = openBrowser(authorizationUrl.href, env);
+        say(
+          opened
+            ? `Log in to ${url} in your browser (if it did not open, visit: ${authorizationUrl.href})`
+            : `Log in to ${url}: open this URL in a browser: ${authorizationUrl.href}`,
         );
-        clearTimeout(timer);
-        resolve(back);
       });
-      const opened = openBrowser(authorizationUrl.href, env);
-      say(
-        opened
-          ? `Log in to ${url} in your browser (if it did not open, visit: ${authorizationUrl.href})`
-          : `Log in to ${url}: open this URL in a browser: ${authorizationUrl.href}`,
-      );
-    });
-  return {
-    auth: { authorize, redirectUrl, clientName: "fastmcp-ts CLI", store: cache.store },
-    close: () => server.close(),
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   };
+  return { auth: { authorize, redirectUrl, clientName: "fastmcp-ts CLI", store: cache.store } };
 }
