@@ -31,9 +31,13 @@ function textOf(result: unknown): string {
   return content.map((block) => block.text ?? "").join("");
 }
 
-export async function oursSetup(protocol: "2025" | "2026" = "2025"): Promise<Setup> {
-  const server = buildOurs();
-  const client = new Client(server, { protocol, samplingHandler: (_messages, params) => answerFor(params) });
+export async function oursSetup(protocol: "2025" | "2026" = "2025", telemetry = true): Promise<Setup> {
+  const server = buildOurs(telemetry ? {} : { telemetry: false });
+  const client = new Client(server, {
+    protocol,
+    samplingHandler: (_messages, params) => answerFor(params),
+    ...(!telemetry && { telemetry: false }),
+  });
   await client.connect();
   return {
     name: protocol === "2025" ? "fastmcp-ts" : "fastmcp-ts (2026-07-28)",

@@ -8,6 +8,7 @@ import { machine, watchOtherLoad } from "./lib/machine.js";
 import { PACKAGE_DIR, packageBuild } from "./lib/package-build.js";
 import { type Results, renderReport } from "./lib/report.js";
 import { instancesSection, spliceInstances } from "./lib/report-instances.js";
+import { type TracingSection, tracingCost } from "./lib/report-tracing.js";
 import { QUICK, runInChild } from "./lib/section.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -27,6 +28,7 @@ const SECTIONS = [
   "idle-sessions",
   "tasks",
   "instances",
+  "tracing",
   "profile",
 ] as const;
 // `--only=instances`: measure that section alone and splice it into the existing BENCHMARKS.md.
@@ -56,6 +58,14 @@ const results: Partial<Results> = {
   fromBuild: true,
   sections: {} as Results["sections"],
 };
+// `--only=tracing`: measure section 8 alone and print its figures and its rendered section.
+if (ONLY !== undefined && ONLY.length === 1 && ONLY[0] === "tracing") {
+  const measured = await runSection("tracing");
+  process.stdout.write(
+    `${JSON.stringify(measured, null, 1)}\n\n${tracingCost(measured as TracingSection).join("\n")}\n`,
+  );
+  process.exit(0);
+}
 if (ONLY !== undefined) {
   if (!ONLY.every((name) => name === "instances")) throw new Error("--only supports: instances");
   process.stderr.write(`bench: instances${QUICK ? " (quick)" : ""}… `);

@@ -8,6 +8,7 @@ import type { ProfileResult } from "../profile.js";
 import type { CapProbe, ReplayRow } from "../replay.js";
 import { instancesSection } from "./report-instances.js";
 import { type TasksSection, tasksVsReplay } from "./report-tasks.js";
+import { type TracingSection, tracingCost } from "./report-tracing.js";
 
 export interface Results {
   machine: {
@@ -47,6 +48,8 @@ export interface Results {
     tasks?: TasksSection;
     /** Absent in runs from before the section existed. */
     instances?: InstancesResult | Failed;
+    /** Absent in runs from before section 8 existed. */
+    tracing?: TracingSection;
   };
 }
 interface Failed {
@@ -106,6 +109,7 @@ export function renderReport(results: Results): string {
   out.push(...idle(s["idle-sessions"]));
   out.push(...tasksVsReplay(s.tasks));
   out.push(...instancesSection(s.instances));
+  out.push(...tracingCost(s.tracing));
   out.push(...profile(s.profile));
   out.push(...method());
   return `${out.join("\n")}\n`;

@@ -3,13 +3,14 @@ import { z } from "zod";
 import { FastMCP } from "../../src/index.js";
 import { announce, isMain, MAX_TOKENS, TOOL } from "./common.js";
 
-export function buildOurs(): FastMCP {
+export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
   // The replay section starts a second server with a small state cap to show where a call stops.
   const cap = process.env.BENCH_MAX_REQUEST_STATE_BYTES;
   const server = new FastMCP({
     name: "bench-ours",
     version: "1.0.0",
     ...(cap !== undefined && { maxRequestStateBytes: Number(cap) }),
+    ...extra,
   });
   server.tool({
     name: TOOL,

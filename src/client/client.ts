@@ -63,6 +63,8 @@ export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
    * request handlers this Client does not cover (e.g. `sdk.setRequestHandler("elicitation/create", …)`).
    */
   configureSdk?: (sdk: SdkClient) => void;
+  /** false: no OpenTelemetry spans or metrics from this client even when the application registered a provider. */
+  telemetry?: boolean;
   /**
    * Declare the tasks extension on 2026-07-28 (default true): a server's `task: true` tools then
    * run as tasks, which `callTool` follows to the end (no round limit, the tool body runs once).
@@ -167,7 +169,7 @@ export class Client {
       },
     );
     this.client = client;
-    instrumentClient(client); // OpenTelemetry spans, when the application has it
+    if (this.options.telemetry !== false) instrumentClient(client); // OpenTelemetry spans, when the app has it
     this.installHandlers(client);
     this.options.configureSdk?.(client);
     const transport = await createTransport(this.target, this.options);

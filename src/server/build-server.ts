@@ -27,6 +27,8 @@ import { toCallToolResult } from "./tool-result.js";
 
 export interface ServerSetup {
   info: { name: string; version: string };
+  /** false: never instrumented (FastMCP option `telemetry`). */
+  telemetry?: boolean;
   instructions?: string;
   registry: Registry;
   runtime: ServerRuntime;
@@ -53,7 +55,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
     ...(setup.instructions !== undefined && { instructions: setup.instructions }),
     requestState: { verify: codec.verify },
   });
-  instrumentServer(server, era); // OpenTelemetry spans, when the application has it
+  if (setup.telemetry !== false) instrumentServer(server, era); // OpenTelemetry spans, when the app has it
   const legacyCapabilities = () => server.getClientCapabilities();
   const invoke = <T>(
     sdk: ServerContext,

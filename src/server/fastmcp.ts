@@ -82,6 +82,8 @@ export interface FastMCPOptions {
    * a shared store (implementing `claim`) behind a load balancer.
    */
   requestStateReplayCache?: ReplayCache;
+  /** false: no OpenTelemetry spans or metrics from this server even when the application registered a provider. */
+  telemetry?: boolean;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -155,6 +157,7 @@ export class FastMCP {
     this.tasks = new TaskEngine(options.tasks);
     this.setup = {
       info: { name: options.name, version: options.version ?? "1.0.0" },
+      ...(options.telemetry === false && { telemetry: false }),
       registry: this.registry,
       runtime,
       codec,

@@ -35,7 +35,7 @@ let loading: Promise<Api | undefined> | undefined;
 let noopTracerProvider: unknown;
 let noopMeter: unknown;
 let tracerCache: { provider: unknown; tracer: OtelApi.Tracer } | undefined;
-let meterCache: { provider: unknown; instruments: Instruments } | undefined;
+let meterCache: { provider: unknown; instruments: Instruments | undefined } | undefined;
 
 /** Starts loading `@opentelemetry/api` (once); resolves to it, or undefined when it is not installed. */
 export function loadTelemetry(): Promise<Api | undefined> {
@@ -72,7 +72,10 @@ function currentInstruments(loaded: Api): Instruments | undefined {
   const provider = loaded.metrics.getMeterProvider();
   if (meterCache?.provider === provider) return meterCache.instruments;
   const meter = provider.getMeter(SCOPE);
-  if (meter === noopMeter) return undefined;
+  if (meter === noopMeter) {
+    meterCache = { provider, instruments: undefined };
+    return undefined;
+  }
   const seconds = { unit: "s", advice: { explicitBucketBoundaries: DURATION_BUCKETS } };
   const instruments: Instruments = {
     serverDuration: meter.createHistogram("mcp.server.operation.duration", {
@@ -97,10 +100,17 @@ function currentInstruments(loaded: Api): Instruments | undefined {
   return instruments;
 }
 
+/**
+ * Where the API (1.x) keeps every registered global; absent until an application registers
+ * something, so one property read tells "nothing registered" on the hot path.
+ */
+const GLOBALS = Symbol.for("opentelemetry.js.api.1");
+
 /** The telemetry to use for one operation, or undefined when neither tracing nor metrics are on. */
 export function activeTelemetry(): ActiveTelemetry | undefined {
   const loaded = api;
   if (loaded === undefined) return undefined;
+  if ((globalThis as Record<symbol, unknown>)[GLOBALS] === undefined) return undefined;
   const tracer = currentTracer(loaded);
   const instruments = currentInstruments(loaded);
   if (tracer === undefined && instruments === undefined) return undefined;

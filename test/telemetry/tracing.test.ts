@@ -252,6 +252,22 @@ describe("MCP spans with the real OpenTelemetry SDK", () => {
   });
 });
 
+describe("opting out", () => {
+  it("telemetry: false keeps a server and a client out of the traces even with a provider registered", async () => {
+    const server = new FastMCP({ name: "quiet", telemetry: false });
+    server.tool({ name: "ask", execute: async (_args, ctx) => (await ctx.sample("x")).text });
+    const client = new Client(server, { samplingHandler: () => "unseen", telemetry: false });
+    await client.connect();
+    try {
+      expect((await client.callTool("ask")).text).toBe("unseen");
+    } finally {
+      await client.close();
+      await server.close();
+    }
+    expect(otel.spans()).toHaveLength(0);
+  });
+});
+
 describe("MCP and GenAI metrics", () => {
   it("records mcp.server/client.operation.duration and gen_ai.client.token.usage", async () => {
     fake.reset();
