@@ -125,8 +125,10 @@ export function limitInputRounds(transport: Transport, maxPerRound: number | und
 }
 
 function inputRequestCount(message: JSONRPCMessage): number {
-  const result = (message as { result?: { resultType?: unknown; inputRequests?: unknown } }).result;
-  if (result?.resultType !== "input_required") return 0;
+  const result = (message as { result?: { resultType?: unknown; status?: unknown; inputRequests?: unknown } })
+    .result;
+  // A round's result, or a parked task as tasks/get shows it (tasks extension): the same bound.
+  if (result?.resultType !== "input_required" && result?.status !== "input_required") return 0;
   const requests = result.inputRequests;
   return typeof requests === "object" && requests !== null ? Object.keys(requests).length : 0;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Client,
   type ClientOptions,
+  type CreateTaskResult,
   type FastMCP,
   FastMCPError,
   type SamplingHandler,
@@ -102,6 +103,18 @@ describe("our Client and task tools over HTTP on 2026-07-28", () => {
     });
   });
 
+  it("a task asking for more inputs at once than maxInputRequestsPerRound is refused and cancelled", async () => {
+    await withClient({ maxInputRequestsPerRound: 4 }, async (client) => {
+      const error = await client.callTool("wide", { n: 5 }).catch((e: unknown) => e);
+      expect((error as Error).message).toContain("maxInputRequestsPerRound");
+      expect(server.tasks.running).toBe(0); // the refused task was cancelled, not left parked
+      const started = await client.callToolAsTask("wide", { n: 4 });
+      expect("task" in started).toBe(true);
+      const within = await client.followTask((started as { task: CreateTaskResult }).task);
+      expect(within.text.split(",")).toHaveLength(4);
+    });
+  });
+
   it("exposes the task to callers who follow it themselves", async () => {
     await withClient({}, async (client) => {
       const started = await client.callToolAsTask("fanout");
@@ -121,5 +134,21 @@ describe("our Client and task tools over HTTP on 2026-07-28", () => {
       const plain = await client.callToolAsTask("plain");
       expect(plain).toEqual({ result: expect.objectContaining({ text: "plain result" }) });
     });
+  });
+});
+
+describe("tasks on a stream connection (in memory, 2026-07-28)", () => {
+  it("the same 15-sample task tool completes with the body run once", async () => {
+    const fixture = buildTaskServer({ tasks: { pollIntervalMs: 20 } });
+    const client = new Client(fixture.server, { protocol: "2026", samplingHandler: echo });
+    await client.connect();
+    try {
+      const result = await client.callTool("chain", { steps: 15 });
+      expect(result.text).toBe("answer(step 14)");
+      expect(fixture.runs.chain).toBe(1);
+    } finally {
+      await client.close();
+      await fixture.server.close();
+    }
   });
 });
