@@ -15,7 +15,7 @@ import type {
 } from "../sampling/types.js";
 import { aiSdkProviderName, traceGenAI } from "../telemetry/genai.js";
 import { fromGenerateText, type GenerateTextOutcome, toModelMessages, toToolSet } from "./ai-sdk-mapping.js";
-import { loadPeer, type TokenCallback, tokenSink, toProviderError } from "./shared.js";
+import { environmentSecrets, loadPeer, type TokenCallback, tokenSink, toProviderError } from "./shared.js";
 
 export type { ModelScores } from "../sampling/model-selection.js";
 export { selectModel } from "../sampling/model-selection.js";
@@ -41,6 +41,11 @@ export interface AISDKSamplingHandlerOptions {
    * delta; the handler still returns the whole result.
    */
   onToken?: TokenCallback;
+  /**
+   * Keys to keep out of error texts. The AI SDK's providers hold theirs out of reach, so errors are
+   * cleaned of these, of the environment's `*_API_KEY` values and of anything shaped like a key.
+   */
+  secrets?: string[];
 }
 
 export class AISDKSamplingHandler implements SamplingHandlerObject {
@@ -111,7 +116,10 @@ export class AISDKSamplingHandler implements SamplingHandlerObject {
       outcome =
         onToken === undefined ? await ai.generateText(request) : await streamOutcome(ai, request, onToken);
     } catch (error) {
-      throw toProviderError(providerLabel(model), error, context.signal);
+      throw toProviderError(providerLabel(model), error, context.signal, [
+        ...(this.options.secrets ?? []),
+        ...environmentSecrets(),
+      ]);
     }
     return fromGenerateText(outcome, modelName(model));
   }

@@ -15,6 +15,7 @@ import type {
 import { traceGenAI } from "../telemetry/genai.js";
 import { collectGoogleStream, fromGoogleResponse, toGoogleRequest } from "./google-mapping.js";
 import {
+  environmentSecrets,
   lazyClient,
   loadPeer,
   type ModelChoiceOptions,
@@ -116,7 +117,7 @@ function googleError(error: unknown, signal: AbortSignal): Error {
       // Not JSON after all: the generic mapping below words it.
     }
   }
-  return toProviderError("Google", error, signal);
+  return toProviderError("Google", error, signal, environmentSecrets());
 }
 
 async function createDefaultClient(): Promise<GoogleGenAI> {

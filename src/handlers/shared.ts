@@ -63,7 +63,13 @@ export function toProviderError(
   secrets: ReadonlyArray<string | null | undefined> = [],
 ): Error {
   if (signal.aborted) return abortReason(signal);
-  if (FastMCPError.isInstance(error) || error instanceof ProviderError) return error;
+  if (FastMCPError.isInstance(error)) return error;
+  if (error instanceof ProviderError) {
+    const clean = redact(error.message, secrets);
+    return clean === error.message
+      ? error
+      : new ProviderError(error.provider, clean, { ...error, cause: error });
+  }
   // The AI SDK wraps exhausted retries; the last attempt holds the provider's answer.
   const record = asRecord(error) ?? {};
   const inner = record.lastError !== undefined && record.name === "AI_RetryError" ? record.lastError : error;
@@ -101,10 +107,35 @@ export function toProviderError(
   });
 }
 
-function redact(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
+// What provider keys and credentials look like, for keys this handler was not told about (an AI
+// SDK provider holds its key out of reach): OpenAI/Anthropic `sk-…`, Google `AIza…`, bearer tokens.
+const KEY_SHAPES = [
+  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  /\bAIza[A-Za-z0-9_-]{20,}/g,
+  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /(\b(?:x-api-key|x-goog-api-key|api[_-]?key)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=-]{8,}/gi,
+];
+
+/** The environment's provider keys (what the SDKs read by default). */
+export function environmentSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env)
+    .filter(
+      ([name, value]) => /(_API_KEY|_AUTH_TOKEN|_ACCESS_TOKEN)$/.test(name) && typeof value === "string",
+    )
+    .map(([, value]) => value as string);
+}
+
+/** `text` with every given secret and anything shaped like a key replaced by `[redacted]`. */
+export function redact(text: string, secrets: ReadonlyArray<string | null | undefined> = []): string {
   let out = text;
   for (const secret of secrets) {
     if (typeof secret === "string" && secret.length >= 8) out = out.split(secret).join("[redacted]");
+  }
+  for (const shape of KEY_SHAPES) {
+    out = out.replace(
+      shape,
+      (_match, prefix?: unknown) => `${typeof prefix === "string" ? prefix : ""}[redacted]`,
+    );
   }
   return out;
 }

@@ -20,6 +20,7 @@ import { installCompletion } from "./completion.js";
 import type { ProtocolEraName, ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
+import { maskedProviderErrorText } from "./provider-error-text.js";
 import type { Registry } from "./registry.js";
 import { validateWith } from "./schema.js";
 import type { ResourceSubscriptions } from "./subscriptions.js";
@@ -107,7 +108,10 @@ export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
         return toCallToolResult(outcome.complete);
       } catch (error) {
         if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
-        return errorResult(toolErrorText(error, name, runtime.maskErrorDetails), failureCode(error));
+        return errorResult(
+          toolErrorText(error, name, runtime.maskErrorDetails, runtime.exposeProviderErrors),
+          failureCode(error),
+        );
       }
     },
   );
@@ -209,7 +213,9 @@ function errorResult(text: string, code: ToolErrorCode): CallToolResult {
   return { content: [{ type: "text", text }], isError: true, _meta: { [ERROR_CODE_KEY]: code } };
 }
 
-function toolErrorText(error: unknown, tool: string, mask: boolean): string {
+function toolErrorText(error: unknown, tool: string, mask: boolean, exposeProvider = false): string {
+  const provider = exposeProvider ? undefined : maskedProviderErrorText(error);
+  if (provider !== undefined) return provider;
   if (ToolError.isInstance(error) || FastMCPError.isInstance(error) || !mask) return errorMessage(error);
   return `Error calling tool '${tool}'`;
 }

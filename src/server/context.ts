@@ -54,6 +54,8 @@ export interface ServerRuntime {
   streamSampleProgress?: boolean;
   /** Names the caller (FastMCP option `principal`). */
   principal?: PrincipalOf;
+  /** Send the server's LLM errors to the client in full (FastMCP option `exposeProviderErrors`). */
+  exposeProviderErrors?: boolean;
   /** Asked before the server's own handler answers a sample (FastMCP option `samplingBudget`). */
   samplingBudget?: SamplingBudget;
 }

@@ -84,6 +84,11 @@ export interface FastMCPOptions {
   requestStateReplayCache?: ReplayCache;
   /** false: no OpenTelemetry spans or metrics from this server even when the application registered a provider. */
   telemetry?: boolean;
+  /**
+   * When the server's own LLM fails, the client is told only the provider, status and error type;
+   * true sends the provider's (redacted) error text too. Default false.
+   */
+  exposeProviderErrors?: boolean;
 }
 
 export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
@@ -143,6 +148,7 @@ export class FastMCP {
       ...(options.streamSampleProgress === true && { streamSampleProgress: true }),
       ...(options.principal !== undefined && { principal: options.principal }),
       ...(options.samplingBudget !== undefined && { samplingBudget: options.samplingBudget }),
+      ...(options.exposeProviderErrors === true && { exposeProviderErrors: true }),
     };
     const ttlSeconds = options.requestStateTtlSeconds ?? 600;
     const signed = createStateCodec<ReplayState>({

@@ -17,8 +17,13 @@ beforeAll(async () => {
 afterAll(() => Promise.all([openaiFake.close(), anthropicFake.close()]));
 
 /** A server whose `ask` tool samples through `samplingHandler`, and an in-memory client without an LLM. */
-async function connect(samplingHandler: SamplingHandler) {
-  const server = new FastMCP({ name: "provider-backed", samplingHandler, samplingHandlerBehavior: "always" });
+async function connect(samplingHandler: SamplingHandler, exposeProviderErrors?: boolean) {
+  const server = new FastMCP({
+    name: "provider-backed",
+    samplingHandler,
+    samplingHandlerBehavior: "always",
+    ...(exposeProviderErrors !== undefined && { exposeProviderErrors }),
+  });
   server.tool({
     name: "ask",
     parameters: z.object({ question: z.string() }),
@@ -69,10 +74,20 @@ describe.each([
     }
   });
 
-  it("a provider error reaches the tool's caller with the provider's message", async () => {
+  it("a provider error reaches the tool's caller as status only by default, with the provider's message when the server opts in", async () => {
     fake().reset();
     fake().enqueue({ error: { status: 401, message: "Invalid API key provided" } });
-    const { client, server } = await connect(handler());
+    const masked = await connect(handler());
+    try {
+      const error = await masked.client.callTool("ask", { question: "hi" }).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(/^The server's LLM failed: .*401/);
+      expect((error as Error).message).not.toContain("Invalid API key provided");
+    } finally {
+      await masked.client.close();
+      await masked.server.close();
+    }
+    fake().enqueue({ error: { status: 401, message: "Invalid API key provided" } });
+    const { client, server } = await connect(handler(), true);
     try {
       await expect(client.callTool("ask", { question: "hi" })).rejects.toThrow(
         /401.*Invalid API key provided/,

@@ -27,7 +27,7 @@ async function probeServer(options: Partial<FastMCPOptions> = {}) {
     name: "owner-pays",
     samplingHandler: (messages) => {
       spent.llmCalls++;
-      return `llm:${(messages.at(-1)?.content as { text?: string }).text}`;
+      return `llm:${(messages.at(-1)?.content as { text?: string } | undefined)?.text}`;
     },
     samplingHandlerBehavior: "always",
     ...options,
