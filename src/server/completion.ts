@@ -39,7 +39,11 @@ export function installCompletion(server: Server, registry: Registry): void {
       }
       completers = template?.definition.complete;
     }
-    const completer = completers?.[argument.name];
+    // Own keys only: `constructor` or `hasOwnProperty` must not reach Object.prototype's functions.
+    const completer =
+      completers !== undefined && Object.hasOwn(completers, argument.name)
+        ? completers[argument.name]
+        : undefined;
     const values =
       completer === undefined ? [] : await completer(argument.value, { arguments: context?.arguments ?? {} });
     return {
