@@ -139,3 +139,4 @@ function toRecord(flat: string[]): SessionRecord | undefined {
 }
 
 export type { SessionPatch, SessionRecord, SessionStore } from "../server/session-store.js";
+export { type RedisReplayCacheOptions, redisReplayCache } from "./replay-cache.js";

@@ -1,10 +1,13 @@
 // One instance of the cluster suite's server, written with the public API only. Every tool result
 // starts with the instance's name, so a test can see which instance ran it.
 import { FastMCP } from "../../src/index.js";
-import { redisSessionStore } from "../../src/redis/index.js";
+import { redisReplayCache, redisSessionStore } from "../../src/redis/index.js";
 
 const instance = process.env.INSTANCE ?? "?";
+const url = process.env.REDIS_URL;
 const server = new FastMCP({
+  // With Redis, 2026-07-28 request states are single-use across all instances too.
+  ...(url !== undefined && { requestStateReplayCache: redisReplayCache({ url }) }),
   name: "cluster",
   requestStateKey: process.env.STATE_KEY ?? "cluster-suite-shared-request-state-key!",
   sampleTimeoutMs: Number(process.env.SAMPLE_TIMEOUT_MS ?? 60_000),
@@ -33,7 +36,6 @@ server.tool({
 });
 server.tool({ name: "where", execute: () => instance });
 
-const url = process.env.REDIS_URL;
 await server.run({
   transport: "http",
   host: "127.0.0.1",
