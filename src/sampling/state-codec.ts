@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { RequestStateCodec, ServerContext } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 
@@ -45,9 +45,12 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
   };
 
   const mint = (payload: T, ctx?: ServerContext): string => {
-    const envelope: { p: T; exp: number; b?: string } = {
+    const envelope: { p: T; exp: number; b?: string; n: string } = {
       p: payload,
       exp: Math.floor(Date.now() / 1000) + options.ttlSeconds,
+      // Unique per mint: two identical calls in the same second would otherwise get byte-identical
+      // states, and a single-use replay cache would refuse the second as a replay of the first.
+      n: randomBytes(9).toString("base64url"),
     };
     const tag = bindTag(ctx);
     if (tag !== undefined) envelope.b = tag;
