@@ -96,7 +96,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       await (await redis()).sendCommand(["DEL", key(id)]);
     },
     async publish(channel, message) {
-      await (await redis()).publish(prefix + channel, message);
+      return Number(await (await redis()).publish(prefix + channel, message));
     },
     async subscribe(channel, listener) {
       const client = await pubsub();

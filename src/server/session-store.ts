@@ -32,8 +32,8 @@ export interface SessionStore {
   update(id: string, patch: SessionPatch): Promise<void>;
   /** Ends the session for every instance. */
   remove(id: string): Promise<void>;
-  /** Sends `message` to every current subscriber of `channel`, on any instance. */
-  publish(channel: string, message: string): Promise<void>;
+  /** Sends `message` to every current subscriber of `channel`, on any instance; resolves how many got it. */
+  publish(channel: string, message: string): Promise<number>;
   /** Listens on `channel` until the returned function is called. */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /**
@@ -90,7 +90,9 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
     },
     async publish(channel, message) {
       // Later, like a network hop: a publisher never re-enters its own listener synchronously.
-      for (const listener of listeners.get(channel) ?? []) queueMicrotask(() => listener(message));
+      const current = [...(listeners.get(channel) ?? [])];
+      for (const listener of current) queueMicrotask(() => listener(message));
+      return current.length;
     },
     async subscribe(channel, listener) {
       let set = listeners.get(channel);

@@ -57,6 +57,8 @@ type Envelope =
   | { t: "updated"; uri: string };
 
 const ALL = "all";
+const FORWARD_ATTEMPTS = 20;
+const FORWARD_RETRY_MS = 100;
 const nodeChannel = (node: string) => `node:${node}`;
 
 /**
@@ -207,7 +209,7 @@ export class SharedSessions {
       if (isResponse(message)) {
         const owner = ownerOf(message.id);
         if (owner !== undefined && owner !== this.nodeId) {
-          work.push(this.publish(nodeChannel(owner), { t: "answer", s: id, m: message }));
+          work.push(this.forward(owner, { t: "answer", s: id, m: message }));
           continue;
         }
       } else if (isCancellation(message)) {
@@ -318,8 +320,23 @@ export class SharedSessions {
     return this.listening;
   }
 
-  private publish(channel: string, envelope: Envelope): Promise<void> {
-    return this.host.store.publish(channel, JSON.stringify(envelope));
+  private async publish(channel: string, envelope: Envelope): Promise<void> {
+    await this.host.store.publish(channel, JSON.stringify(envelope));
+  }
+
+  /**
+   * An answer for another instance. Nobody listening means that instance is gone or its subscription
+   * is being restored after a store reconnect: retried briefly, then refused (503) rather than lost.
+   */
+  private async forward(owner: string, envelope: Envelope): Promise<void> {
+    const message = JSON.stringify(envelope);
+    for (let attempt = 0; ; attempt++) {
+      if ((await this.host.store.publish(nodeChannel(owner), message)) > 0) return;
+      if (attempt === FORWARD_ATTEMPTS) {
+        throw new Error("the instance waiting for this answer is not reachable (stopped, or not subscribed)");
+      }
+      await new Promise((resolve) => setTimeout(resolve, FORWARD_RETRY_MS));
+    }
   }
 
   private async receive(raw: string): Promise<void> {
