@@ -81,5 +81,5 @@ export function spliceInstances(markdown: string, section: string[]): string {
   }
   const before = markdown.indexOf("## Where the time goes");
   if (before < 0) return `${markdown.trimEnd()}\n\n${block}`;
-  return markdown.slice(0, before) + block + "\n" + markdown.slice(before);
+  return `${markdown.slice(0, before)}${block}\n${markdown.slice(before)}`;
 }
