@@ -55,7 +55,7 @@ function toUser(blocks: SamplingMessageContentBlock[], toolNames: Map<string, st
       case "image":
       case "audio":
         // File parts with the media type; the provider turns them into its image or audio input.
-        parts.push({ type: "file", data: block.data, mediaType: block.mimeType });
+        parts.push({ type: "file", data: bytesOf(block.data), mediaType: block.mimeType });
         break;
       case "tool_result":
         results.push(toToolResult(block, toolNames));
@@ -82,7 +82,7 @@ function toAssistant(blocks: SamplingMessageContentBlock[]): ModelMessage {
       case "image":
       case "audio":
         // File parts: whether an assistant turn may carry media is the provider's call.
-        return { type: "file", data: block.data, mediaType: block.mimeType };
+        return { type: "file", data: bytesOf(block.data), mediaType: block.mimeType };
       case "tool_result":
         throw unsupportedContent(PROVIDER, "tool_result content in assistant messages");
       default:
@@ -206,4 +206,12 @@ export function mapFinishReason(
     default:
       return raw !== undefined && raw !== "" ? raw : finishReason;
   }
+}
+
+/**
+ * MCP carries media as base64; handed to the AI SDK as bytes, never as a string, which the AI SDK
+ * would fetch when it parses as a URL (a server could make the host fetch any address it names).
+ */
+function bytesOf(base64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(base64, "base64"));
 }
