@@ -9,6 +9,8 @@ export default defineConfig({
     google: "src/handlers/google.ts",
     redis: "src/redis/index.ts",
     "cli/main": "src/cli/main.ts",
+    // Shipped so `npx fastmcp-ts demo` runs from the installed package, with plain Node.
+    "cli/demo-server": "src/cli/demo-server.ts",
     // Its own chunk, so the dynamic imports stay out of index.mjs (see the file's comment).
     "lazy-modules": "src/lazy-modules.ts",
   },
@@ -17,7 +19,8 @@ export default defineConfig({
   target: "node20",
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No source maps: they were two thirds of the package, and the output is unminified, readable ESM.
+  sourcemap: false,
   fixedExtension: true,
   // SDKs stay external: they are dependencies or optional peers, resolved from the user's install.
   external: [

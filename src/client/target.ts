@@ -3,6 +3,7 @@ import { extname, resolve } from "node:path";
 import type { OAuthClientProvider, Transport } from "@modelcontextprotocol/client";
 import { FastMCPError } from "../errors.js";
 import { loadClientSdk, loadClientStdioSdk } from "../lazy-modules.js";
+import { tsxLoaderUrl } from "../tsx-loader.js";
 import { type ConnectFailureContext, missingScriptMessage, StderrTail } from "./connect-errors.js";
 import { type ClientOAuthOptions, toAuthProvider } from "./oauth/oauth-provider.js";
 
@@ -109,8 +110,7 @@ export function scriptCommand(path: string): StdioTarget {
   const extension = extname(file).toLowerCase();
   if ([".js", ".mjs", ".cjs"].includes(extension)) return { command: process.execPath, args: [file] };
   if ([".ts", ".mts", ".cts"].includes(extension)) {
-    // Resolved from this package, so the user's project need not depend on tsx.
-    return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), file] };
+    return { command: process.execPath, args: ["--import", tsxLoaderUrl(), file] };
   }
   if (extension === ".py") return { command: "python3", args: [file] };
   throw new FastMCPError(

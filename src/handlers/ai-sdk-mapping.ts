@@ -113,11 +113,8 @@ function toToolResult(block: ToolResultContent, toolNames: Map<string, string>):
     const value = parts.map((part) =>
       part.type === "text"
         ? { type: "text" as const, text: part.text }
-        : {
-            type: "file" as const,
-            data: { type: "data" as const, data: part.data },
-            mediaType: part.mimeType,
-          },
+        : // "file-data": the part AI SDK 6 (the last for Node 20) and 7 (deprecated there) both accept.
+          { type: "file-data" as const, data: part.data, mediaType: part.mimeType },
     );
     output = {
       type: "content",

@@ -77,11 +77,9 @@ async function askReply(
   io.output.write(
     `${io.style.dim(`Type the reply, Enter sends (end a line with \\ to continue); empty or "reject" rejects${toolHint}.`)}\n`,
   );
-  if (mode !== "none" && tools.some((tool) => tool.name === FINAL_RESPONSE)) {
-    io.output.write(
-      `${io.style.dim("A typed result is wanted: type the value (JSON for objects, numbers, lists); it is sent as final_response.")}\n`,
-    );
-  }
+  const typedHint = mode === "none" ? undefined : typedResultHint(tools);
+  if (typedHint !== undefined)
+    io.output.write(`${io.style.dim(`${typedHint}; it is sent as final_response.`)}\n`);
   for (;;) {
     const reply = await askMultiline(io, io.style.accent("> "), { signal: context.signal });
     const text = reply?.trim() ?? "";
@@ -110,9 +108,12 @@ async function askReply(
       return { role: "assistant", content, model, stopReason: "toolUse" } as CreateMessageResultWithTools;
     }
     if (mode === "required") {
-      io.output.write(
-        `${io.style.warn('This request requires a tool call: answer with "/tool <name> <json>".')}\n`,
-      );
+      // Say what is accepted: the typed result as the hint described it, or a tool call.
+      const accepted =
+        typedHint !== undefined
+          ? `${typedHint}, or call a tool with "/tool <name> <json>".`
+          : 'answer with "/tool <name> <json>".';
+      io.output.write(`${io.style.warn(`This request requires a tool call: ${accepted}`)}\n`);
       continue;
     }
     io.output.write(`${io.style.dim("Sent.")}\n`);
@@ -121,6 +122,17 @@ async function askReply(
 }
 
 const FINAL_RESPONSE = "final_response";
+
+/** What a typed reply must look like, worded from the same schema test `typedAnswer` applies. */
+function typedResultHint(tools: NonNullable<SamplingParams["tools"]>): string | undefined {
+  const final = tools.find((tool) => tool.name === FINAL_RESPONSE);
+  if (final === undefined) return undefined;
+  const schema = final.inputSchema as { properties?: Record<string, unknown> };
+  const keys = Object.keys(schema.properties ?? {});
+  return keys.length === 1 && keys[0] === "value"
+    ? "A typed result is wanted: type the value (JSON for numbers, lists and objects)"
+    : "A typed result is wanted: type it as one JSON object ({ … })";
+}
 
 /**
  * A plain reply to a request that wants a typed result (`ctx.sample({ result })` offers a

@@ -171,6 +171,34 @@ describe("createHumanSamplingHandler", () => {
     await expect(third).resolves.toMatchObject({ content: { type: "text", text: "Oslo" } });
   });
 
+  it("words the typed-result hint as what it accepts, and repeats it when a reply does not fit", async () => {
+    const you = person();
+    const handler = createHumanSamplingHandler({ input: you.input, output: you.output });
+    const object = {
+      name: "final_response",
+      inputSchema: { type: "object" as const, properties: { city: { type: "string" } } },
+    };
+    const answer = handler(
+      params().messages,
+      params({ tools: [object], toolChoice: { mode: "required" } }),
+      context(),
+    );
+    await you.waitFor("\n> ");
+    expect(you.shown).toContain(
+      "A typed result is wanted: type it as one JSON object ({ … }); it is sent as final_response.",
+    );
+    you.type("Oslo");
+    await you.waitFor("\n> ", 2);
+    // The refusal names the typed form the hint promised, not only "/tool".
+    expect(you.shown).toContain(
+      'This request requires a tool call: A typed result is wanted: type it as one JSON object ({ … }), or call a tool with "/tool <name> <json>".',
+    );
+    you.type('{"city":"Oslo"}');
+    await expect(answer).resolves.toMatchObject({
+      content: [{ name: "final_response", input: { city: "Oslo" } }],
+    });
+  });
+
   it("reads a reply over several lines when a line ends with a backslash", async () => {
     const you = person();
     const handler = createHumanSamplingHandler({ input: you.input, output: you.output });

@@ -42,7 +42,7 @@ ${SAMPLING_LIMITS_HELP}
 Exit codes: 0 ok, 1 the tool or the call failed, 2 usage or configuration error.
 
 Examples:
-  fastmcp-ts call examples/demo-server.ts classify '{"text":"The app crashes on start"}'
+  fastmcp-ts call ./server.ts summarize text="MCP lets tools ask the client's LLM"
   fastmcp-ts call my-server summarize_file path=README.md sentences:=2 --llm human
   fastmcp-ts call http://127.0.0.1:8000/mcp research question="How big is Malta?" --json
 `;

@@ -15,7 +15,7 @@ import { LLM_OPTION_HELP, llmSpecFrom } from "./call.js";
 
 export const DEMO_HELP = `Usage: fastmcp-ts demo [--llm <spec>] [--protocol 2025|2026]
 
-Runs examples/demo-server.ts (over stdio) and calls its tools, each of which asks an LLM through
+Runs the built-in demo server (over stdio) and calls its tools, each of which asks an LLM through
 MCP sampling: a summary, a typed classification, typed field extraction, and a research task in
 which the LLM calls tools. With no LLM configured (and no terminal), the built-in offline echo
 model answers, so the demo always runs.
@@ -68,9 +68,23 @@ function packageRoot(): string {
       return dir;
     const parent = dirname(dir);
     if (parent === dir)
-      throw configError("Cannot find the fastmcp-ts package root (looking for examples/demo-server.ts).");
+      throw configError("Cannot find the fastmcp-ts package root (looking for its package.json).");
     dir = parent;
   }
+}
+
+/**
+ * The built server when this CLI is the built one (the installed package: plain Node, no tsx), the
+ * source through tsx in a checkout. Its files are read under `root`, where README.md is shipped too.
+ */
+function demoServerCommand(root: string): { args: string[]; shown: string } {
+  const built = join(root, "dist", "cli", "demo-server.mjs");
+  if (!/\.[mc]?ts$/.test(fileURLToPath(import.meta.url))) {
+    if (!existsSync(built)) throw configError(`The demo server is missing from this install: ${built}`);
+    return { args: [built], shown: "dist/cli/demo-server.mjs" };
+  }
+  const source = join(root, "src", "cli", "demo-server.ts");
+  return { args: ["--import", import.meta.resolve("tsx"), source], shown: "src/cli/demo-server.ts" };
 }
 
 async function chooseLlm(args: { llm?: string }, io: CliIO): Promise<ResolvedLlm> {
@@ -107,10 +121,10 @@ export async function runDemo(args: string[], io: CliIO): Promise<number> {
   const term = terminal(io.stdout);
   const { style } = term;
   const root = packageRoot();
-  const serverFile = join(root, "examples", "demo-server.ts");
+  const server = demoServerCommand(root);
 
   io.stdout.write(`${style.bold("fastmcp-ts demo")} — tools that ask an LLM through MCP sampling\n`);
-  io.stdout.write(`  server: examples/demo-server.ts over stdio, protocol ${protocol ?? "2025"}\n`);
+  io.stdout.write(`  server: ${server.shown} over stdio, protocol ${protocol ?? "2025"}\n`);
   io.stdout.write(`  LLM:    ${llm.description}\n`);
   if (llm.kind === "offline") io.stdout.write(`  ${style.warn(`note: ${OFFLINE_NOTICE}`)}\n`);
 
@@ -126,7 +140,7 @@ export async function runDemo(args: string[], io: CliIO): Promise<number> {
     return answer;
   };
   const client = new Client(
-    { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), serverFile], cwd: root },
+    { command: process.execPath, args: server.args, cwd: root },
     {
       name: "fastmcp-ts-demo",
       samplingHandler: counting,

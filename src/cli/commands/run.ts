@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { missingScriptMessage } from "../../client/connect-errors.js";
 import type { FastMCP, RunOptions } from "../../server/fastmcp.js";
 import { type RunOverride, setRunOverride } from "../../server/run-override.js";
+import { registerTsx } from "../../tsx-loader.js";
 import { configError, EXIT_OK, parseCommand, usageError } from "../errors.js";
 import type { CliIO } from "../session.js";
 
@@ -12,7 +13,7 @@ export const RUN_HELP = `Usage: fastmcp-ts run <server-file> [--transport stdio|
 Runs a server file. The file exports its FastMCP instance (export default server, or
 export const server) and the CLI serves it. A file that calls server.run() itself runs too;
 then --transport, --host, --port and --path replace what its run() call asks for.
-TypeScript files run through tsx.
+TypeScript files run through tsx (an optional peer: npm install --save-dev tsx).
 
 Options:
   --transport <t>     stdio (default) or http (Streamable HTTP, both protocol eras on one URL)
@@ -105,8 +106,7 @@ export async function runRun(args: string[], io: CliIO): Promise<number | undefi
     !process.execArgv.some((arg) => arg.includes("tsx"))
   ) {
     // Built CLI under plain Node: let tsx load the TypeScript server file.
-    const { register } = await import("tsx/esm/api");
-    register();
+    await registerTsx();
   }
   // Only flags given on the command line override what the file's own server.run() asks for.
   const override = values.transport !== undefined ? setRunOverride(options) : undefined;

@@ -1,14 +1,15 @@
 /**
  * The demo server: every tool needs an LLM, which it asks through `ctx.sample` — the connected
- * client's model (sampling), whichever that is. Run it with `npm run demo`, or serve it yourself:
- *   npx tsx src/cli/main.ts run examples/demo-server.ts [--transport http]
- *   npx tsx src/cli/main.ts call examples/demo-server.ts classify '{"text":"The app crashes on start"}'
+ * client's model (sampling), whichever that is. `fastmcp-ts demo` runs it; it ships built as
+ * dist/cli/demo-server.mjs so the demo works from the installed package. Serve it yourself with
+ *   npx fastmcp-ts run node_modules/fastmcp-ts/dist/cli/demo-server.mjs [--transport http]
+ * (in a clone of the repository: npx tsx src/cli/main.ts run src/cli/demo-server.ts).
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { FastMCP, type SamplingTool, ToolError } from "../src/index.js";
+import { FastMCP, type SamplingTool, ToolError } from "../index.js";
 
 export const server = new FastMCP({
   name: "demo-server",
@@ -186,6 +187,6 @@ export function evaluate(expression: string): number {
 
 export default server;
 
-// Run directly (`tsx examples/demo-server.ts`): serve on stdio.
+// Run directly (`node dist/cli/demo-server.mjs`, `tsx src/cli/demo-server.ts`): serve on stdio.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
   await server.run();
