@@ -32,6 +32,7 @@ import type {
 import type { UsageHook } from "../sampling/usage.js";
 import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
 import { takeDetachHook } from "../tasks/detach-hooks.js";
+import { checkElicitAnswer, checkRootsAnswer } from "./input-answers.js";
 import type { PrincipalOf } from "./principal.js";
 import { sampleProgressForwarder } from "./sample-progress.js";
 import type { SamplingBudget } from "./sampling-budget.js";
@@ -251,11 +252,8 @@ export class Context implements SamplingHost {
   async elicit(params: ElicitRequestFormParams, options: { key?: string } = {}): Promise<ElicitResult> {
     const replay = this.init.replay;
     if (replay !== undefined) {
-      return (await replay.request(
-        "elicitation/create",
-        { mode: "form", ...params },
-        options.key,
-      )) as ElicitResult;
+      const answer = await replay.request("elicitation/create", { mode: "form", ...params }, options.key);
+      return checkElicitAnswer(answer, params);
     }
     return this.init.sdk.mcpReq.send({ method: "elicitation/create", params }, { signal: this.signal });
   }
@@ -263,7 +261,7 @@ export class Context implements SamplingHost {
   /** Lists the client's roots. */
   async listRoots(): Promise<ListRootsResult> {
     const replay = this.init.replay;
-    if (replay !== undefined) return (await replay.request("roots/list", {})) as ListRootsResult;
+    if (replay !== undefined) return checkRootsAnswer(await replay.request("roots/list", {}));
     return this.init.sdk.mcpReq.send({ method: "roots/list" }, { signal: this.signal });
   }
 
