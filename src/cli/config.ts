@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { StdioTarget } from "../client/target.js";
 import { configError } from "./errors.js";
+import { isTrusted } from "./project-trust.js";
 
 /** One server in the `mcpServers` format hosts use (Claude Desktop, Cursor, Claude Code, VS Code). */
 export interface ServerEntry {
@@ -27,31 +28,87 @@ export interface ResolvedServer {
 
 /** Where a config is looked for when `--config` is not given, in order. */
 export function configCandidates(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...projectCandidates(cwd), userConfigPath(env)];
+}
+
+function projectCandidates(cwd: string): string[] {
+  return [join(cwd, "mcp.json"), join(cwd, ".mcp.json")];
+}
+
+function userConfigPath(env: NodeJS.ProcessEnv): string {
   const configHome =
     env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== ""
       ? env.XDG_CONFIG_HOME
       : join(homedir(), ".config");
-  return [join(cwd, "mcp.json"), join(cwd, ".mcp.json"), join(configHome, "fastmcp-ts", "mcp.json")];
+  return join(configHome, "fastmcp-ts", "mcp.json");
 }
 
-/** Reads `--config <file>`, else the first candidate that exists; `undefined` when there is none. */
-export function loadConfig(
+/** A project's config that was found but is not trusted (yet): its servers must not be started. */
+export interface UntrustedConfig extends LoadedConfig {
+  content: string;
+}
+
+export interface ConfigSearch {
+  config?: LoadedConfig;
+  untrusted?: UntrustedConfig;
+}
+
+export interface ConfigSearchOptions {
+  cwd?: string;
+  /** `--trust-project`: use a config from the working directory without asking. */
+  trustProject?: boolean;
+}
+
+/**
+ * `--config <file>` (named by the user, so trusted), else the first candidate that exists. A
+ * candidate in the working directory is used only when trusted; an untrusted one is reported
+ * beside the user's own config, which is used instead.
+ */
+export function searchConfig(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): LoadedConfig | undefined {
+  options: ConfigSearchOptions = {},
+): ConfigSearch {
   if (explicit !== undefined) {
     const path = resolve(explicit);
     if (!existsSync(path)) throw configError(`Config file not found: ${explicit}`);
-    return readConfig(path, env);
+    return { config: readConfig(path, readText(path), env) };
   }
-  const path = configCandidates(process.cwd(), env).find((candidate) => existsSync(candidate));
-  return path === undefined ? undefined : readConfig(path, env);
+  const cwd = options.cwd ?? process.cwd();
+  const project = projectCandidates(cwd).find((candidate) => existsSync(candidate));
+  let untrusted: UntrustedConfig | undefined;
+  if (project !== undefined) {
+    const content = readText(project);
+    const config = readConfig(project, content, env);
+    if (options.trustProject === true || isTrusted(project, content, env)) return { config };
+    untrusted = { ...config, content };
+  }
+  const user = userConfigPath(env);
+  const config = existsSync(user) ? readConfig(user, readText(user), env) : undefined;
+  return { ...(config !== undefined && { config }), ...(untrusted !== undefined && { untrusted }) };
 }
 
-function readConfig(path: string, env: NodeJS.ProcessEnv): LoadedConfig {
+/** The config `searchConfig` would use; `undefined` when there is none. */
+export function loadConfig(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  options: ConfigSearchOptions = {},
+): LoadedConfig | undefined {
+  return searchConfig(explicit, env, options).config;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw configError(`Cannot read config ${path}: ${(error as Error).message}`);
+  }
+}
+
+function readConfig(path: string, content: string, env: NodeJS.ProcessEnv): LoadedConfig {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = JSON.parse(content);
   } catch (error) {
     throw configError(`Cannot read config ${path}: ${(error as Error).message}`);
   }
@@ -63,10 +120,27 @@ function readConfig(path: string, env: NodeJS.ProcessEnv): LoadedConfig {
       `Config ${path} has no "mcpServers" object: { "mcpServers": { "name": { "command": … } } }`,
     );
   }
-  return { path, servers: expandEnv(servers, env) as Record<string, ServerEntry> };
+  const expanded = Object.fromEntries(
+    Object.entries(servers).map(([name, entry]) => [name, expandSecrets(entry, env)]),
+  );
+  return { path, servers: expanded as Record<string, ServerEntry> };
 }
 
-/** `${VAR}`, `${VAR:-default}` and Cursor's `${env:VAR}` in every string of the config. */
+/**
+ * Variables expand only where secrets belong: `env` and `headers`. Expanded into `command`,
+ * `args` or `url`, a config could carry the user's keys to a program or a host of its choosing.
+ */
+function expandSecrets(entry: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+  const record = entry as Record<string, unknown>;
+  return {
+    ...record,
+    ...(record.env !== undefined && { env: expandEnv(record.env, env) }),
+    ...(record.headers !== undefined && { headers: expandEnv(record.headers, env) }),
+  };
+}
+
+/** `${VAR}`, `${VAR:-default}` and Cursor's `${env:VAR}` in every string of a value. */
 export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof value === "string") {
     return value.replace(

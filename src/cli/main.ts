@@ -24,7 +24,8 @@ Commands:
   logout <target> | --all        forget the OAuth login cached for an HTTP server
 
 <target> is a server script, an http(s):// URL, or a server name from an mcpServers config
-(--config <file>, ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json).
+(--config <file>, ~/.config/fastmcp-ts/mcp.json, or ./mcp.json / ./.mcp.json once trusted with
+--trust-project or a yes at the prompt: a project's file can run any command).
 
 Run "fastmcp-ts <command> --help" for a command's options.
 Exit codes: 0 ok, 1 tool error or runtime failure, 2 usage or configuration error.

@@ -2,7 +2,7 @@ import { Client, type ClientOptions, type ProtocolChoice } from "../client/clien
 import { errorMessage, FastMCPError } from "../errors.js";
 import { cliOAuth } from "./browser-login.js";
 import { CliError, EXIT_FAILURE, EXIT_USAGE, usageError } from "./errors.js";
-import { resolveTarget } from "./targets.js";
+import { type ResolveOptions, resolveTarget } from "./targets.js";
 
 /** What every command gets from main: its streams and environment (tests run main in-process too). */
 export interface CliIO {
@@ -26,14 +26,29 @@ export function parseSeconds(value: string | undefined, name: string, command: s
   return Math.round(seconds * 1000);
 }
 
+/** How `<target>` is looked up: a project's mcp.json needs --trust-project or a yes on the terminal. */
+export function targetOptions(
+  configFile: string | undefined,
+  trustProject: boolean | undefined,
+  io: CliIO | undefined,
+): ResolveOptions {
+  return {
+    configFile,
+    trustProject,
+    ...(io !== undefined && { env: io.env }),
+    ...(io?.stdinIsTTY === true && { ask: { input: process.stdin, output: io.stderr } }),
+  };
+}
+
 /** Resolves `<target>` (URL, script, configured name) and connects; a connection failure exits 1. */
 export async function connectTarget(
   spec: string,
   configFile: string | undefined,
   options: Omit<ClientOptions, "headers">,
   io?: CliIO,
+  trustProject?: boolean,
 ): Promise<{ client: Client; label: string }> {
-  const resolved = resolveTarget(spec, configFile);
+  const resolved = await resolveTarget(spec, targetOptions(configFile, trustProject, io));
   // An HTTP server may ask for an OAuth login (401); a configured Authorization header opts out.
   const login =
     io !== undefined &&

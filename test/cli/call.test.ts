@@ -125,17 +125,20 @@ describe.concurrent("fastmcp-ts call", () => {
       mcpServers: { "my-server": { command: process.execPath, args: ["--import", TSX, FIXTURE] } },
     };
     writeFileSync(join(dir, "mcp.json"), JSON.stringify(config));
-    const byCwd = await runCli(["call", "my-server", "echo", "text=from config"], { cwd: dir });
+    // The working directory's file is a project's, used once trusted (test/security/project-config).
+    const byCwd = await runCli(["call", "my-server", "echo", "text=from config", "--trust-project"], {
+      cwd: dir,
+      env: cleanEnv({ XDG_CONFIG_HOME: join(dir, "config-home") }),
+    });
     expect(byCwd.code).toBe(0);
     expect(byCwd.stdout).toBe("from config\n");
 
-    // The configured command may itself be `fastmcp-ts run`; ${VAR} expands from the environment.
+    // The configured command may itself be `fastmcp-ts run`; --config names a file the user chose.
     const other = join(dir, "other.json");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, expanded by the CLI
-    const viaRun = { command: process.execPath, args: ["--import", TSX, CLI, "run", "${FIXTURE_PATH}"] };
+    const viaRun = { command: process.execPath, args: ["--import", TSX, CLI, "run", FIXTURE] };
     writeFileSync(other, JSON.stringify({ mcpServers: { served: viaRun } }));
     const byFlag = await runCli(["call", "served", "echo", "text=via run", "--config", other], {
-      env: cleanEnv({ FIXTURE_PATH: FIXTURE }),
+      env: cleanEnv(),
     });
     expect(byFlag.code).toBe(0);
     expect(byFlag.stdout).toBe("via run\n");

@@ -137,6 +137,23 @@ describe("mcpServers config", () => {
     });
   });
 
+  it("expands placeholders only in env and headers, never in command, args or url", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fastmcp-expand-"));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: config placeholders, expanded by the CLI
+    const key = "${OPENAI_API_KEY}";
+    const servers = {
+      remote: { url: `http://127.0.0.1:1/mcp?key=${key}`, headers: { Authorization: `Bearer ${key}` } },
+      local: { command: `run-${key}`, args: [key], env: { KEY: key } },
+    };
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ mcpServers: servers }));
+    const loaded = loadConfig(join(dir, "c.json"), { OPENAI_API_KEY: "sk-secret" })?.servers;
+    expect(loaded?.remote).toEqual({
+      url: `http://127.0.0.1:1/mcp?key=${key}`,
+      headers: { Authorization: "Bearer sk-secret" },
+    });
+    expect(loaded?.local).toEqual({ command: `run-${key}`, args: [key], env: { KEY: "sk-secret" } });
+  });
+
   it("turns entries into stdio commands or URLs with headers, and rejects what it cannot serve", () => {
     expect(
       entryToTarget(

@@ -34,7 +34,10 @@ ${LLM_OPTION_HELP}
                       its answer before it goes back to the server
 ${SAMPLING_LIMITS_HELP}
   --json              print the full result as JSON
-  --config <file>     mcpServers config (default: ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json)
+  --config <file>     mcpServers config (default: ~/.config/fastmcp-ts/mcp.json, or ./mcp.json /
+                      ./.mcp.json once trusted)
+  --trust-project     use ./mcp.json or ./.mcp.json from the current directory; without it you are
+                      asked on a terminal, and the answer is kept for that file's exact content
   --protocol <p>      auto, 2025 or 2026 (default: auto for URLs, 2025 otherwise)
   --timeout <s>       give up after this many seconds (default 300; 3600 when a person answers)
   -h, --help          show this help
@@ -99,6 +102,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
     json: { type: "boolean" },
     approve: { type: "boolean" },
     config: { type: "string" },
+    "trust-project": { type: "boolean" },
     protocol: { type: "string" },
     timeout: { type: "string" },
     ...SAMPLING_LIMIT_OPTIONS,
@@ -149,6 +153,7 @@ export async function runCall(args: string[], io: CliIO): Promise<number> {
       ...(protocol !== undefined && { protocol }),
     },
     io,
+    values["trust-project"] === true,
   );
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new CliError("Interrupted.", 130));

@@ -11,7 +11,10 @@ Lists a server's tools (with their argument schemas), resources, resource templa
 
 Options:
   --json              print everything as JSON (full schemas)
-  --config <file>     mcpServers config (default: ./mcp.json, ./.mcp.json, ~/.config/fastmcp-ts/mcp.json)
+  --config <file>     mcpServers config (default: ~/.config/fastmcp-ts/mcp.json, or ./mcp.json /
+                      ./.mcp.json once trusted)
+  --trust-project     use ./mcp.json or ./.mcp.json from the current directory; without it you are
+                      asked on a terminal, and the answer is kept for that file's exact content
   --protocol <p>      auto, 2025 or 2026 (default: auto for URLs, 2025 otherwise)
   --timeout <s>       give up after this many seconds (default 60)
   -h, --help          show this help
@@ -23,6 +26,7 @@ export async function runList(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand("list", args, {
     json: { type: "boolean" },
     config: { type: "string" },
+    "trust-project": { type: "boolean" },
     protocol: { type: "string" },
     timeout: { type: "string" },
   });
@@ -43,6 +47,7 @@ export async function runList(args: string[], io: CliIO): Promise<number> {
       ...(timeoutMs !== undefined && { timeoutMs }),
     },
     io,
+    values["trust-project"] === true,
   );
   try {
     // Ask only for what the server declared, so servers without resources or prompts list cleanly.

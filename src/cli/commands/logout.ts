@@ -1,6 +1,6 @@
 import { EXIT_OK, parseCommand, usageError } from "../errors.js";
 import { forgetAll, forgetServer, oauthCacheDir } from "../oauth-cache.js";
-import type { CliIO } from "../session.js";
+import { type CliIO, targetOptions } from "../session.js";
 import { resolveTarget } from "../targets.js";
 
 export const LOGOUT_HELP = `Usage: fastmcp-ts logout <target> | --all [--config <file>]
@@ -12,6 +12,7 @@ Logins are cached under $XDG_CONFIG_HOME/fastmcp-ts/oauth (default ~/.config/fas
 Options:
   --all               forget every cached login
   --config <file>     mcpServers config to look <target> up in
+  --trust-project     use ./mcp.json or ./.mcp.json from the current directory (else asked)
   -h, --help          show this help
 `;
 
@@ -19,6 +20,7 @@ export async function runLogout(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand("logout", args, {
     all: { type: "boolean" },
     config: { type: "string" },
+    "trust-project": { type: "boolean" },
   });
   if (values.help === true) {
     io.stdout.write(LOGOUT_HELP);
@@ -38,7 +40,10 @@ export async function runLogout(args: string[], io: CliIO): Promise<number> {
   }
   if (target === undefined)
     throw usageError("logout needs a <target> (a URL or configured name), or --all.", "logout");
-  const resolved = resolveTarget(target, values.config);
+  const resolved = await resolveTarget(
+    target,
+    targetOptions(values.config, values["trust-project"] === true, io),
+  );
   if (typeof resolved.target !== "string" || !/^https?:\/\//i.test(resolved.target))
     throw usageError(`${target} is not an HTTP server; only those have logins.`, "logout");
   const forgot = forgetServer(io.env, resolved.target);
