@@ -1,3 +1,4 @@
+import { ElicitResultSchema, ListRootsResultSchema } from "@modelcontextprotocol/core";
 import type { ElicitRequestFormParams, ElicitResult, ListRootsResult } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 
@@ -6,6 +7,31 @@ type Property = { type?: unknown; enum?: unknown[] };
 
 function invalid(what: string, detail: string): FastMCPError {
   return new FastMCPError("INVALID_RESULT", `The client answered ${what} with an invalid result: ${detail}`);
+}
+
+function firstIssue(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return "it does not match the protocol's schema";
+  const at = issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ` : "";
+  return `${at}${issue.message}`;
+}
+
+/**
+ * Last, the SDK's own schema for the result: the friendlier checks above name the usual mistakes,
+ * this catches the rest of what the protocol forbids (a bad `_meta`, a root's non-file URI, …).
+ */
+function protocolShape<T>(
+  answer: unknown,
+  what: string,
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true } | { success: false; error: Parameters<typeof firstIssue>[0] };
+  },
+): T {
+  const shape = schema.safeParse(answer);
+  if (!shape.success) throw invalid(what, firstIssue(shape.error));
+  return answer as T;
 }
 
 function fits(value: unknown, property: Property): boolean {
@@ -38,7 +64,7 @@ export function checkElicitAnswer(answer: unknown, params: ElicitRequestFormPara
       `action must be accept, decline or cancel, got ${JSON.stringify(record?.action)}`,
     );
   }
-  if (record.action !== "accept") return record as ElicitResult;
+  if (record.action !== "accept") return protocolShape(record, "elicitation", ElicitResultSchema);
   const content = record.content ?? {};
   if (typeof content !== "object" || content === null || Array.isArray(content)) {
     throw invalid("elicitation", "content must be an object");
@@ -53,7 +79,7 @@ export function checkElicitAnswer(answer: unknown, params: ElicitRequestFormPara
     if (property === undefined) throw invalid("elicitation", `field ${key} was not asked for`);
     if (!fits(value, property)) throw invalid("elicitation", `field ${key} does not match its schema`);
   }
-  return record as ElicitResult;
+  return protocolShape(record, "elicitation", ElicitResultSchema);
 }
 
 /** A 2026-07-28 roots answer: a list of roots, each with a string `uri`. */
@@ -63,5 +89,5 @@ export function checkRootsAnswer(answer: unknown): ListRootsResult {
     Array.isArray(roots) &&
     roots.every((root) => typeof root === "object" && root !== null && typeof root.uri === "string");
   if (!ok) throw invalid("roots/list", "roots must be a list of { uri, name? }");
-  return answer as ListRootsResult;
+  return protocolShape(answer, "roots/list", ListRootsResultSchema);
 }

@@ -69,6 +69,10 @@ describe("2026-07-28 elicit and roots answers are validated before the tool sees
     expect(await answerWith("roots2", { roots: "file:///etc" }, { roots: {} })).toContain(
       "roots must be a list",
     );
+    // Only the SDK's schema knows a root must be a file:// URI.
+    const web = await answerWith("roots2", { roots: [{ uri: "https://attacker.example/" }] }, { roots: {} });
+    expect(web).toContain('"isError":true');
+    expect(web).toContain("roots/list with an invalid result: roots.0.uri");
     expect(await answerWith("roots2", { roots: [{ uri: "file:///work" }] }, { roots: {} })).toContain(
       "file:///work",
     );
