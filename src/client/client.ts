@@ -15,84 +15,24 @@ import type {
 // The SDK brands its error classes, so these match the client package's errors too; importing them
 // from the server package (always loaded) keeps the client package out of processes that only serve.
 import { LOG_LEVEL_META_KEY, SdkError, SdkErrorCode } from "@modelcontextprotocol/server";
-import { linkSignals, raceAbort } from "../abort.js";
+import { linkSignals } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
 import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
-import type { SamplingHandler } from "../sampling/types.js";
 import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
+import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
-import { limitInputRounds, SampleGate, type SamplingLimitOptions } from "./sampling-limits.js";
-import {
-  type ClientTarget,
-  connectContext,
-  createTransport,
-  type TransportOptions,
-  targetKind,
-} from "./target.js";
+import { limitInputRounds, SampleGate } from "./sampling-limits.js";
+import { type ClientTarget, connectContext, createTransport, targetKind } from "./target.js";
 import * as tasks from "./tasks.js";
 import { toOutput } from "./tool-output.js";
+import { endHttpSession, keepNotificationOrder } from "./transport-hooks.js";
 
-export type ProtocolChoice = "auto" | "2025" | "2026";
-
-export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
-  samplingHandler?: SamplingHandler;
-  /** Declared only alongside a handler. `tools` opts in to sampling requests that carry tools. */
-  samplingCapabilities?: { tools?: boolean; context?: boolean };
-  name?: string;
-  version?: string;
-  /** Default bound on every request. Default 60 s. */
-  timeoutMs?: number;
-  /** "auto" (probe, fall back to 2025), "2025" (initialize), "2026" (2026-07-28 only). Default: "auto" for URLs, "2025" otherwise. */
-  protocol?: ProtocolChoice;
-  /** Most 2026-07-28 input_required rounds one call may take. Default 10. */
-  maxInputRounds?: number;
-  /** Largest maxTokens the client grants a sampling request; bigger requests are capped. */
-  maxTokensCap?: number;
-  /** Sampling requests larger than this many bytes of JSON are refused (-32602) before the handler runs. Default 8 MiB. */
-  maxSamplingRequestBytes?: number;
-  /** Handler results larger than this many bytes of JSON are refused with an error instead of sent. Default 8 MiB. */
-  maxSamplingResultBytes?: number;
-  onLog?: (level: LoggingLevel, data: unknown, logger?: string) => void;
-  /**
-   * Runs in `connect()` once the SDK client exists, before it connects: register capabilities or
-   * request handlers this Client does not cover (e.g. `sdk.setRequestHandler("elicitation/create", …)`).
-   */
-  configureSdk?: (sdk: SdkClient) => void;
-  /** false: no OpenTelemetry spans or metrics from this client even when the application registered a provider. */
-  telemetry?: boolean;
-  /**
-   * Declare the tasks extension on 2026-07-28 (default true): a server's `task: true` tools then
-   * run as tasks, which `callTool` follows to the end (no round limit, the tool body runs once).
-   */
-  tasks?: boolean;
-}
-
-export interface CallToolOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** Progress of the call; a server's streamed sample text arrives as `message` with `_meta[SAMPLE_DELTA_META_KEY]`. */
-  onProgress?: (progress: {
-    progress: number;
-    total?: number;
-    message?: string;
-    _meta?: Record<string, unknown>;
-  }) => void;
-  /** When the server runs the call as a task: every state `tasks/get` reports. */
-  onTask?: (task: DetailedTask) => void;
-}
-
-export interface ToolCallResult {
-  content: CallToolResult["content"];
-  structuredContent?: Record<string, unknown>;
-  isError: boolean;
-  /** The text blocks joined. */
-  text: string;
-}
+export type { CallToolOptions, ClientOptions, ProtocolChoice, ToolCallResult } from "./client-options.js";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -419,42 +359,4 @@ export class Client {
   private timeout(): number {
     return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
-}
-
-/**
- * The SDK handles a notification one microtask late but a response at once, so progress sent just
- * before a result that arrives in the same read (stdio) found its handler already removed and was
- * dropped. A response that follows a notification not yet handled waits one microtask, which
- * restores wire order; a response with no notification before it (the common case) goes straight on.
- */
-function keepNotificationOrder(transport: Transport): void {
-  const deliver = transport.onmessage;
-  if (deliver === undefined) return;
-  let unhandledNotifications = 0;
-  const settled = () => {
-    unhandledNotifications--;
-  };
-  transport.onmessage = (message, extra) => {
-    const isResponse = "id" in message && !("method" in message);
-    if (isResponse && unhandledNotifications > 0) {
-      queueMicrotask(() => deliver.call(transport, message, extra));
-      return;
-    }
-    deliver.call(transport, message, extra);
-    if (!isResponse && !("id" in message)) {
-      // Queued after the SDK's own microtask for this notification, so it runs once that has.
-      unhandledNotifications++;
-      queueMicrotask(settled);
-    }
-  };
-}
-
-/**
- * A 2025-era HTTP session is ended with DELETE (spec: clients SHOULD), so the server frees it now
- * rather than at its idle timeout. Bounded: a server that does not answer cannot hold close().
- */
-async function endHttpSession(transport: Transport | undefined): Promise<void> {
-  const http = transport as { sessionId?: string; terminateSession?: () => Promise<void> } | undefined;
-  if (http?.sessionId === undefined || typeof http.terminateSession !== "function") return;
-  await raceAbort(http.terminateSession(), AbortSignal.timeout(2_000)).catch(() => undefined);
 }

@@ -75,7 +75,7 @@ describe("a project's mcp.json", () => {
   });
 });
 
-describe("${VAR} in a config", () => {
+describe("placeholders in a config", () => {
   let fake: FakeHttpServer;
   beforeAll(async () => {
     fake = await startFakeHttp(() => ({ status: 404, body: { error: "nothing here" } }));
@@ -87,8 +87,8 @@ describe("${VAR} in a config", () => {
   it("does not send OPENAI_API_KEY to the url a config names", async () => {
     const configHome = mkdtempSync(join(tmpdir(), "fastmcp-config-home-"));
     mkdirSync(join(configHome, "fastmcp-ts"));
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder is the attack
-    const url = `${fake.origin}/mcp?key=\${OPENAI_API_KEY}`;
+    // The placeholder is the attack: a url that would carry the key if it were expanded.
+    const url = `${fake.origin}/mcp?key=$` + "{OPENAI_API_KEY}";
     writeFileSync(
       join(configHome, "fastmcp-ts", "mcp.json"),
       JSON.stringify({ mcpServers: { srv: { url } } }),
