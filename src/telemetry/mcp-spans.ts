@@ -119,11 +119,7 @@ async function sendTraced<T>(
     }
     return result;
   } catch (error) {
-    failure = errorType(error);
-    failSpan(span, api, error, failure);
-    if (span !== undefined && typeof (error as { code?: unknown })?.code === "number") {
-      span.setAttribute("rpc.response.status_code", String((error as { code: number }).code));
-    }
+    failure = failRequestSpan(span, api, error);
     throw error;
   } finally {
     span?.end();
@@ -201,11 +197,7 @@ async function receiveTraced(
     }
     return result;
   } catch (error) {
-    failure = errorType(error);
-    failSpan(span, api, error, failure);
-    if (span !== undefined && typeof (error as { code?: unknown })?.code === "number") {
-      span.setAttribute("rpc.response.status_code", String((error as { code: number }).code));
-    }
+    failure = failRequestSpan(span, api, error);
     throw error;
   } finally {
     span?.end();
@@ -317,4 +309,18 @@ export function instrumentClient(client: ClientLike): void {
       return sendTraced(t, method, params, connection(), (traced) => bound(traced, options));
     };
   }
+}
+
+/** A request that threw: the span fails with its `error.type`, and a JSON-RPC code is kept as the status code. */
+function failRequestSpan(
+  span: Span | undefined,
+  api: Parameters<typeof failSpan>[1],
+  error: unknown,
+): string {
+  const failure = errorType(error);
+  failSpan(span, api, error, failure);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (span !== undefined && typeof code === "number")
+    span.setAttribute("rpc.response.status_code", String(code));
+  return failure;
 }
