@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, lastUserText, startFakeOpenAI } from "../fakes/openai-server.js";
-import { CLI, cleanEnv, FIXTURE, runCli, runMain, TSX } from "./helpers.js";
+import { CLI, cleanEnv, FIXTURE, runCli, runMain, TSX } from "../helpers/cli.js";
 
 let fake: FakeOpenAI;
 

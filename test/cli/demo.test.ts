@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, type OpenAIScript, startFakeOpenAI } from "../fakes/openai-server.js";
-import { cleanEnv, runCli } from "./helpers.js";
+import { cleanEnv, runCli } from "../helpers/cli.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: wire JSON from fakes and handlers, inspected field by field
 type Wire = any;

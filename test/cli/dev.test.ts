@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Client } from "../../src/index.js";
-import { cleanEnv, spawnCli, waitForOutput } from "./helpers.js";
+import { cleanEnv, spawnCli, waitForOutput } from "../helpers/cli.js";
 
 const INDEX = fileURLToPath(new URL("../../src/index.js", import.meta.url));
 

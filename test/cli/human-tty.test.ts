@@ -1,6 +1,6 @@
 import { describe, expect, it, type TestContext } from "vitest";
-import { CLI, cleanEnv, FIXTURE, ROOT, TSX } from "./helpers.js";
-import { TmuxSession, tmuxAvailable } from "./tmux.js";
+import { CLI, cleanEnv, FIXTURE, ROOT, TSX } from "../helpers/cli.js";
+import { TmuxSession, tmuxAvailable } from "../helpers/tmux.js";
 
 // A real pseudo-terminal through tmux (CI installs it: apt-get install -y tmux). Missing tmux fails
 // loudly rather than skipping, so the human-in-the-loop path can never go untested unnoticed.

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Client as SdkClient } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, it } from "vitest";
-import { runCli, runMain } from "./helpers.js";
+import { runCli, runMain } from "../helpers/cli.js";
 
 const SERVER = fileURLToPath(new URL("./fixtures/install-server.ts", import.meta.url));
 const SECRET = "sk-test-1234";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, lastUserText, startFakeOpenAI } from "../fakes/openai-server.js";
-import { CLI, cleanEnv, FIXTURE, runCli, runMain, spawnCli, TSX, waitForOutput } from "./helpers.js";
+import { CLI, cleanEnv, FIXTURE, runCli, runMain, spawnCli, TSX, waitForOutput } from "../helpers/cli.js";
 
 const SELF_RUN = fileURLToPath(new URL("./fixtures/self-run-server.ts", import.meta.url));
 const NO_SERVER = fileURLToPath(new URL("./fixtures/no-server.ts", import.meta.url));

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-server.js";
 import { startFakeOllama } from "../fakes/cli-fake-ollama.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.js";
-import { CLI, cleanEnv, FIXTURE, ROOT, TSX } from "./helpers.js";
-import { TmuxSession, tmuxAvailable } from "./tmux.js";
+import { CLI, cleanEnv, FIXTURE, ROOT, TSX } from "../helpers/cli.js";
+import { TmuxSession, tmuxAvailable } from "../helpers/tmux.js";
 
 // Live tokens in a real terminal (tmux): the fake provider pauses after the first word, so the
 // screen can only show it if the CLI prints deltas as they arrive.

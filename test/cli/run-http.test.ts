@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { FastMCP } from "../../src/index.js";
 import { clearRunOverride, setRunOverride } from "../../src/server/run-override.js";
-import { runCli, runMain, spawnCli, waitForOutput } from "./helpers.js";
+import { runCli, runMain, spawnCli, waitForOutput } from "../helpers/cli.js";
 
 const SELF_RUN = fileURLToPath(new URL("./fixtures/self-run-server.ts", import.meta.url));
 const ON_ITS_OWN = fileURLToPath(new URL("./fixtures/serves-on-its-own.ts", import.meta.url));

@@ -8,7 +8,7 @@ import {
   unreachableMessage,
 } from "../../src/client/connect-errors.js";
 import { Client, FastMCPError } from "../../src/index.js";
-import { runCli, runMain } from "../cli/helpers.js";
+import { runCli, runMain } from "../helpers/cli.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/connect/${name}`, import.meta.url));
 const CRASHES = fixture("crashes.ts");

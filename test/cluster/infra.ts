@@ -7,7 +7,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../interop-matrix/peers.js";
+import { freePort } from "../helpers/sdk-peers.js";
 
 export { freePort };
 

@@ -13,7 +13,7 @@ import {
   toolTurns,
   userText,
   WEATHER_TOOL,
-} from "./helpers.js";
+} from "../helpers/sampling-inputs.js";
 
 let fake: FakeOpenAI;
 let provider: ReturnType<typeof createOpenAICompatible>;

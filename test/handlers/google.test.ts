@@ -5,7 +5,14 @@ import { GoogleSamplingHandler } from "../../src/handlers/google.js";
 import { Client, FastMCP } from "../../src/index.js";
 import type { CreateMessageResultWithTools, SamplingParams } from "../../src/sampling/types.js";
 import { type FakeGemini, startFakeGemini } from "../fakes/gemini-server.js";
-import { PNG_1PX, requestContext, samplingParams, toolTurns, userText, WEATHER_TOOL } from "./helpers.js";
+import {
+  PNG_1PX,
+  requestContext,
+  samplingParams,
+  toolTurns,
+  userText,
+  WEATHER_TOOL,
+} from "../helpers/sampling-inputs.js";
 
 let fake: FakeGemini;
 beforeAll(async () => {

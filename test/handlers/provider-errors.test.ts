@@ -11,7 +11,7 @@ import { runSamplingHandler } from "../../src/sampling/handler.js";
 import type { SamplingHandlerObject } from "../../src/sampling/types.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-server.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.js";
-import { requestContext, samplingParams } from "./helpers.js";
+import { requestContext, samplingParams } from "../helpers/sampling-inputs.js";
 
 let openaiFake: FakeOpenAI;
 let anthropicFake: FakeAnthropic;

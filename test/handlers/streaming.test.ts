@@ -9,7 +9,7 @@ import type { TokenCallback } from "../../src/handlers/shared.js";
 import type { CreateMessageResultWithTools, SamplingHandlerObject } from "../../src/sampling/types.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-server.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.js";
-import { requestContext, samplingParams, WEATHER_TOOL } from "./helpers.js";
+import { requestContext, samplingParams, WEATHER_TOOL } from "../helpers/sampling-inputs.js";
 
 let openaiFake: FakeOpenAI;
 let anthropicFake: FakeAnthropic;

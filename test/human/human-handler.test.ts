@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHumanSamplingHandler } from "../../src/human/human-handler.js";
 import { Client, FastMCP, ToolError } from "../../src/index.js";
-import { context, params, person } from "./streams.js";
+import { context, params, person } from "../helpers/person.js";
 
 const REJECTED = { code: -1, message: "User rejected sampling request" };
 

@@ -2,7 +2,7 @@ import { ProtocolError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { withApproval } from "../../src/human/with-approval.js";
 import type { RequestContext, SamplingMessage, SamplingParams } from "../../src/index.js";
-import { context, params, person } from "./streams.js";
+import { context, params, person } from "../helpers/person.js";
 
 const MENU = "Send to the LLM? [Y]es / [e]dit last user message / [s]ystem prompt / [n]o (deny): ";
 const SEND_BACK = "Send this answer back? [Y]es / [n]o: ";

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FastMCP, jwtVerifier } from "../../src/index.js";
-import { cleanEnv, runCli, spawnCli, waitForOutput } from "../cli/helpers.js";
+import { cleanEnv, runCli, spawnCli, waitForOutput } from "../helpers/cli.js";
 import { startAuthorizationServer, type TestAuthorizationServer } from "../helpers/oauth-as.js";
 
 let as: TestAuthorizationServer;

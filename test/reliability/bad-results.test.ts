@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SamplingHandler, ToolError } from "../../src/index.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
-import { rejectionOf } from "./helpers.js";
+import { rejectionOf } from "../helpers/pending.js";
 
 const INVALID: Array<[string, unknown, string]> = [
   [

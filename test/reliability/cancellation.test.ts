@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FastMCPError, type SamplingHandlerFunction, ToolError } from "../../src/index.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
-import { hangingHandler, rejectionOf, settledStats, waitFor } from "./helpers.js";
+import { hangingHandler, rejectionOf, settledStats, waitFor } from "../helpers/pending.js";
 
 // One body per transport × era. A shared connection per cell (its handler swapped per test) keeps
 // the stdio cells from spawning a server for every test.

@@ -7,7 +7,7 @@ import {
   withRateLimit,
 } from "../../src/index.js";
 import { cells, connect } from "../helpers/matrix.js";
-import { lastText, rejectionOf } from "./helpers.js";
+import { lastText, rejectionOf } from "../helpers/pending.js";
 
 const codeOf = (error: unknown) => (error as { code?: unknown }).code;
 

@@ -7,6 +7,7 @@ import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
 import build from "../fixtures/reliability-server.js";
 import { type Cell, cells, connect } from "../helpers/matrix.js";
+import { hangingHandler, lastText, rejectionOf, stats, waitFor } from "../helpers/pending.js";
 import {
   legacyInitialize,
   modernMeta,
@@ -14,8 +15,7 @@ import {
   type RawMessage,
   streamSse,
 } from "../helpers/raw-http.js";
-import { hangingHandler, lastText, rejectionOf, stats, waitFor } from "./helpers.js";
-import { RawStdio } from "./raw-stdio.js";
+import { RawStdio } from "../helpers/raw-stdio.js";
 
 describe.each(cells({ transports: ["stdio"] }))(
   "a stdio server that exits mid-sample ($era)",

@@ -4,7 +4,7 @@ import { Client, type FastMCP } from "../../src/index.js";
 import { startHttpServer } from "../../src/server/http-server.js";
 import type { RunningHttpServer } from "../../src/server/http-types.js";
 import build from "../fixtures/reliability-server.js";
-import { lastText } from "./helpers.js";
+import { lastText } from "../helpers/pending.js";
 
 const CLIENTS = 20;
 const CALLS = 1_000;

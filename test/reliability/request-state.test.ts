@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type FastMCP } from "../../src/index.js";
 import build from "../fixtures/reliability-server.js";
+import { rejectionOf } from "../helpers/pending.js";
 import { modernMeta, postModern } from "../helpers/raw-http.js";
-import { rejectionOf } from "./helpers.js";
 
 const KEY = "reliability-test-key-at-least-32-bytes!";
 let server: FastMCP;

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AnthropicSamplingHandler } from "../../src/handlers/anthropic.js";
 import { OpenAISamplingHandler } from "../../src/handlers/openai.js";
 import { Client, FastMCP, type SamplingHandler } from "../../src/index.js";
-import { rejectionOf } from "./helpers.js";
+import { rejectionOf } from "../helpers/pending.js";
 
 const KEY = "sk-test-SECRET-0123456789abcdefSECRET";
 

@@ -2,7 +2,7 @@ import { InMemoryTransport, ProtocolError, Server } from "@modelcontextprotocol/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type SamplingMessage, ToolError } from "../../src/index.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
-import { rejectionOf } from "./helpers.js";
+import { rejectionOf } from "../helpers/pending.js";
 
 const text = (t: string) => ({ type: "text" as const, text: t });
 const use = (id: string) => ({ type: "tool_use" as const, id, name: "lookup", input: {} });

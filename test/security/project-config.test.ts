@@ -9,8 +9,8 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trustStorePath } from "../../src/cli/project-trust.js";
 import { resolveTarget } from "../../src/cli/targets.js";
-import { cleanEnv, runCli } from "../cli/helpers.js";
 import { type FakeHttpServer, startFakeHttp } from "../fakes/http-fake.js";
+import { cleanEnv, runCli } from "../helpers/cli.js";
 
 function clonedRepository(marker: string): { repo: string; configHome: string } {
   const root = mkdtempSync(join(tmpdir(), "fastmcp-cloned-"));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Client, type ClientOptions, FastMCP, type SamplingParams } from "../../src/index.js";
-import { cleanEnv, runCli } from "../cli/helpers.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.js";
+import { cleanEnv, runCli } from "../helpers/cli.js";
 
 /** The review's probe: one tool call fires 500 samples at once, each asking for 1e9 tokens. */
 function floodServer() {

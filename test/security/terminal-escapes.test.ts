@@ -3,9 +3,9 @@ import { formatListing, formatResult } from "../../src/cli/format.js";
 import { inertText } from "../../src/human/inert-text.js";
 import { createStyle } from "../../src/human/render.js";
 import { Client, createHumanSamplingHandler, withApproval } from "../../src/index.js";
-import { CLI, cleanEnv, ROOT, runCli, TSX } from "../cli/helpers.js";
-import { TmuxSession, tmuxAvailable } from "../cli/tmux.js";
-import { person } from "../human/streams.js";
+import { CLI, cleanEnv, ROOT, runCli, TSX } from "../helpers/cli.js";
+import { person } from "../helpers/person.js";
+import { TmuxSession, tmuxAvailable } from "../helpers/tmux.js";
 import evil, { ATTACKS } from "./fixtures/escape-server.js";
 
 const FIXTURE = new URL("./fixtures/escape-server.ts", import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { OpenAISamplingHandler } from "../../src/handlers/openai.js";
 import { Client, FastMCP, type SamplingHandler } from "../../src/index.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.js";
-import { type OtelHarness, setupOtel } from "./otel-setup.js";
+import { type OtelHarness, setupOtel } from "../helpers/otel.js";
 
 let otel: OtelHarness;
 let fake: FakeOpenAI;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { selectModel } from "../src/sampling/model-selection.js";
-import type { ModelPreferences } from "../src/sampling/types.js";
+import { selectModel } from "../../src/sampling/model-selection.js";
+import type { ModelPreferences } from "../../src/sampling/types.js";
 
 const hints = (...names: string[]): ModelPreferences => ({ hints: names.map((name) => ({ name })) });
 const models = ["gpt-4o-mini", "gpt-4o", "claude-haiku-5-5", "llama3.2:3b", "Qwen2.5-Coder:7B"];

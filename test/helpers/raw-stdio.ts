@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { RawMessage } from "../helpers/raw-http.js";
+import type { RawMessage } from "./raw-http.js";
 
 const RUNNER = fileURLToPath(new URL("../fixtures/run-fixture.ts", import.meta.url));
 

@@ -13,7 +13,7 @@ import {
   sdkV1Client,
   sdkV2Client,
   tsxScript,
-} from "./peers.js";
+} from "../helpers/sdk-peers.js";
 
 type ClientName = "sdk-v1" | "sdk-v2 legacy" | "sdk-v2 2026-07-28" | "ours 2025" | "ours 2026";
 type Transport = "stdio" | "http";

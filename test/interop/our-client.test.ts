@@ -9,7 +9,7 @@ import { Client, type ClientOptions } from "../../src/index.js";
 import { startPunkpeyeHttp } from "../fixtures/interop-punkpeye-server.js";
 import { startSdkV1Http } from "../fixtures/interop-sdk-v1-server.js";
 import { startSdkV2Http } from "../fixtures/interop-sdk-v2-server.js";
-import { type Endpoint, echo, FIXTURES, freePort, spawnHttpServer, tsxScript } from "./peers.js";
+import { type Endpoint, echo, FIXTURES, freePort, spawnHttpServer, tsxScript } from "../helpers/sdk-peers.js";
 
 // The package has no main export: run its bin, dist/index.js.
 const EVERYTHING = join(

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-export const FIXTURE = fileURLToPath(new URL("./fixtures/cli-server.ts", import.meta.url));
+export const FIXTURE = fileURLToPath(new URL("../cli/fixtures/cli-server.ts", import.meta.url));
 export const TSX = import.meta.resolve("tsx");
 
 /**
