@@ -25,25 +25,29 @@ export {
   USER_REJECTED_ANSWER_MESSAGE,
   withApproval,
 } from "./human/with-approval.js";
+export { selectModel } from "./sampling/model-selection.js";
+export { memoryReplayCache, type ReplayCache } from "./sampling/replay-cache.js";
 export {
   NO_SAMPLING,
   NO_SAMPLING_TOOLS,
   NO_SAMPLING_TOOLS_HINT,
+  SAMPLE_TIMEOUT_META_KEY,
   type SamplingHandlerBehavior,
-} from "./sampling/dispatch.js";
-export { selectModel } from "./sampling/model-selection.js";
-export { memoryReplayCache, type ReplayCache } from "./sampling/replay-cache.js";
-export { SAMPLE_TIMEOUT_META_KEY } from "./sampling/timeout-hint.js";
+} from "./sampling/round-trip.js";
 export type {
   ContentBlock,
   CreateMessageResult,
   CreateMessageResultWithTools,
   IncludeContext,
   ModelPreferences,
+  ProtocolEra,
+  /** @deprecated The same type as `ProtocolEra`. */
+  ProtocolEra as ProtocolEraName,
   RequestContext,
   SampleOptions,
   SampleStep,
   SampleStepOptions,
+  SamplingAnswerer,
   SamplingHandler,
   SamplingHandlerFunction,
   SamplingHandlerObject,
@@ -52,13 +56,16 @@ export type {
   SamplingParams,
   SamplingResult,
   SamplingTool,
+  SamplingToolContext,
+  SamplingUsage,
   ToolChoiceMode,
   ToolResultContent,
   ToolUseContent,
+  UsageEvent,
+  UsageHook,
 } from "./sampling/types.js";
-export type { SamplingUsage, UsageEvent, UsageHook } from "./sampling/usage.js";
 export type { Completer, Completers } from "./server/completion.js";
-export { Context, type ProtocolEraName } from "./server/context.js";
+export { Context } from "./server/context.js";
 export {
   defineTool,
   type PromptDefinition,

@@ -3,7 +3,7 @@ import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { runSamplingHandler } from "../sampling/handler.js";
-import { timeoutHintOf } from "../sampling/timeout-hint.js";
+import { timeoutHintOf } from "../sampling/round-trip.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
 import { reportingFailures } from "./call-errors.js";

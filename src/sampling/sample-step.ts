@@ -1,17 +1,16 @@
 import { FastMCPError } from "../errors.js";
-import type { AnyCreateMessageResult } from "./handler.js";
 import { buildSamplingParams, contentBlocks, joinText, toSamplingMessages } from "./normalize.js";
-import type { SampleInput } from "./sample.js";
+import { type RoundTrip, roundTrip, type SamplingHost } from "./round-trip.js";
 import {
   executeToolCalls,
   parseToolChoice,
   parseToolConcurrency,
   prepareTools,
-  type ToolLoopHost,
   toolUses,
 } from "./sampling-tools.js";
 import { assertToolOrdering } from "./tool-ordering.js";
 import type {
+  SampleInput,
   SampleOptions,
   SampleStep,
   SampleStepOptions,
@@ -28,16 +27,16 @@ import { usageFromMeta } from "./usage.js";
  * as the client's -32602 (or a provider's 400).
  */
 export async function requestStep(
-  host: ToolLoopHost,
+  host: SamplingHost,
   messages: SamplingMessage[],
   tools: Tool[],
   toolChoice: ToolChoiceMode | undefined,
   options: SampleOptions<unknown> | SampleStepOptions,
-): Promise<{ response: AnyCreateMessageResult; via: "client" | "server" }> {
+): Promise<RoundTrip> {
   assertToolOrdering(messages);
   const choice = toolChoice === undefined ? undefined : { mode: toolChoice };
   const params = buildSamplingParams(messages, options as SampleOptions<unknown>, tools, choice);
-  return host.createMessage(params, options);
+  return roundTrip(host, params, options);
 }
 
 /** `toolChoice` without tools: "auto"/"none" mean nothing and are dropped; "required" cannot be met. */
@@ -54,8 +53,7 @@ export function effectiveToolChoice(
 
 /** `ctx.sampleStep`: exactly one LLM request, then (by default) the tools it called. Stateless. */
 export async function sampleStep(
-  host: ToolLoopHost,
-  ctx: unknown,
+  host: SamplingHost,
   input: SampleInput,
   options: SampleStepOptions = {},
 ): Promise<SampleStep> {
@@ -71,7 +69,6 @@ export async function sampleStep(
   if (toolCalls.length > 0 && options.executeTools !== false) {
     toolResults = await executeToolCalls(toolCalls, {
       host,
-      ctx,
       byName: prepared.byName,
       maskErrorDetails: options.maskErrorDetails ?? false,
       concurrency,

@@ -1,8 +1,7 @@
 import { errorMessage, FastMCPError, ToolError } from "../errors.js";
 import { toJsonSchema, validateWith } from "../server/schema.js";
 import { toCallToolResult } from "../server/tool-result.js";
-import { createLimiter } from "./concurrency.js";
-import type { SamplingHost } from "./host.js";
+import type { SamplingHost } from "./round-trip.js";
 import type {
   SamplingMessageContentBlock,
   SamplingTool,
@@ -11,14 +10,6 @@ import type {
   ToolResultContent,
   ToolUseContent,
 } from "./types.js";
-
-/** What the tool loop and `sampleStep` need from a Context. */
-export interface ToolLoopHost extends SamplingHost {
-  readonly era: "legacy" | "modern";
-  readonly signal: AbortSignal;
-  /** Runs a step once per tool call (kept in the signed replay state on 2026-07-28). */
-  once<T>(step: () => T | Promise<T>): Promise<T>;
-}
 
 export interface PreparedTools {
   /** As sent in `sampling/createMessage` `tools`. */
@@ -115,9 +106,7 @@ export function resultBlock(toolUseId: string, value: unknown): ToolResultConten
 }
 
 export interface ToolRunner {
-  host: ToolLoopHost;
-  /** What tools get as their second argument (the calling tool's Context). */
-  ctx: unknown;
+  host: SamplingHost;
   byName: Map<string, SamplingTool>;
   maskErrorDetails: boolean;
   concurrency: number | undefined;
@@ -174,7 +163,7 @@ async function executeTool(
         return errorBlock(call.id, `Invalid arguments for tool '${call.name}': ${checked.message}`);
       args = checked.value;
     }
-    const value = await tool.execute(args, toolContext(runner) as never);
+    const value = await tool.execute(args, runner.host.toolContext());
     // Plain JSON, so the first 2026 round sees exactly what later rounds read from the state.
     return JSON.parse(JSON.stringify(resultBlock(call.id, value))) as ToolResultContent;
   } catch (error) {
@@ -192,28 +181,33 @@ function toolErrorText(error: unknown, name: string, mask: boolean): string {
 const NESTED_INPUT = Symbol("fastmcp-ts.nested-input");
 
 /**
- * Under 2026-07-28 a sampling tool runs inside `ctx.once`: a nested `ctx.once` simply runs, and
- * input requests (sample, elicit, roots) cannot be replayed from inside it, so they fail clearly
- * instead of shifting the replay keys. On 2025 sessions the Context is passed unchanged.
+ * Under 2026-07-28 a sampling tool runs inside `ctx.once`: input requests (sample, elicit, roots)
+ * cannot be replayed from inside it, so the context it gets refuses them with this error (which
+ * ends the whole sample instead of reaching the LLM as a tool result).
  */
-function toolContext(runner: ToolRunner): unknown {
-  const { ctx, host } = runner;
-  if (host.era !== "modern" || typeof ctx !== "object" || ctx === null) return ctx;
-  const refuse = (what: string) => () => {
-    const error = new FastMCPError(
-      "CONFIG",
-      `ctx.${what} inside a sampling tool is not supported under protocol 2026-07-28: the tool runs once ` +
-        "(ctx.once) and its input requests cannot be replayed. Do it in the calling tool instead.",
-    );
-    Object.defineProperty(error, NESTED_INPUT, { value: true });
-    return Promise.reject(error);
+export function nestedInputError(what: string): FastMCPError {
+  const error = new FastMCPError(
+    "CONFIG",
+    `ctx.${what} inside a sampling tool is not supported under protocol 2026-07-28: the tool runs once ` +
+      "(ctx.once) and its input requests cannot be replayed. Do it in the calling tool instead.",
+  );
+  Object.defineProperty(error, NESTED_INPUT, { value: true });
+  return error;
+}
+
+/** Runs tasks with at most `limit` in flight (0: no limit); results keep the tasks' order. */
+export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  if (limit === 0) return (task) => task();
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
   };
-  return Object.create(ctx, {
-    once: { value: <T>(step: () => T | Promise<T>) => Promise.resolve().then(step) },
-    sample: { value: refuse("sample") },
-    sampleStep: { value: refuse("sampleStep") },
-    createMessage: { value: refuse("createMessage") },
-    elicit: { value: refuse("elicit") },
-    listRoots: { value: refuse("listRoots") },
-  });
 }

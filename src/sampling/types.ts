@@ -1,8 +1,14 @@
 import type {
+  AuthInfo,
+  ClientCapabilities,
   ContentBlock,
   CreateMessageRequestParams,
   CreateMessageResult,
   CreateMessageResultWithTools,
+  ElicitRequestFormParams,
+  ElicitResult,
+  ListRootsResult,
+  LoggingLevel,
   ModelPreferences,
   RequestId,
   SamplingMessage,
@@ -12,8 +18,6 @@ import type {
   ToolUseContent,
 } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { Context } from "../server/context.js";
-import type { SamplingUsage } from "./usage.js";
 
 export type {
   ContentBlock,
@@ -26,6 +30,52 @@ export type {
   ToolResultContent,
   ToolUseContent,
 };
+
+/** The protocol era of a request: 2025 sessions (`legacy`) or stateless 2026-07-28 (`modern`). */
+export type ProtocolEra = "legacy" | "modern";
+
+/** Who answers a sample: the client's LLM, or the server's own handler. */
+export type SamplingAnswerer = "client" | "server";
+
+/** Token counts of one LLM answer (or of all answers of a tool loop). */
+export interface SamplingUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/** What `onUsage` sees for every sample a server made (one per LLM request, tool loops included). */
+export interface UsageEvent {
+  /** Token counts, when the answerer reported them (provider handlers do; a client may, in `_meta.usage`). */
+  usage: SamplingUsage | undefined;
+  /** The model that answered, as reported. */
+  model: string;
+  /** Who answered: the client's LLM, or the server's own handler (the server pays for those). */
+  via: SamplingAnswerer;
+  /** The request that sampled: `tools/call`, `prompts/get` or `resources/read`. */
+  method: string;
+  /** The tool or prompt name, or the resource URI. */
+  target: string;
+  /** The tool's name, when a tool sampled. */
+  tool?: string;
+  /** JSON-RPC id of the request that sampled. */
+  requestId: RequestId;
+  /** The 2025 session, when there is one. */
+  sessionId?: string;
+  /** The caller's verified credentials on an authenticated HTTP server (`auth.clientId`, `auth.extra`…). */
+  auth?: AuthInfo;
+  /**
+   * Who the caller is, as sessions and request state are bound to it (FastMCP option `principal`;
+   * default `sub:<extra.sub>`, else `client:<clientId>`): the key for a per-user budget.
+   */
+  principal?: string;
+  era: ProtocolEra;
+}
+
+/**
+ * Sees every sample's usage once. A throw (or a rejection) fails that sample with the error, so
+ * the hook can stop a caller whose budget is spent; it is awaited only when it returns a promise.
+ */
+export type UsageHook = (event: UsageEvent) => void | Promise<void>;
 
 /** The full `sampling/createMessage` params as they travel on the wire (camelCase names). */
 export type SamplingParams = CreateMessageRequestParams;
@@ -40,7 +90,7 @@ export interface RequestContext {
   /** Aborts when the request is cancelled, times out, or its peer goes away. */
   signal: AbortSignal;
   /** Where the request came from: a connected server (client side) or this server's own tool (server side). */
-  side: "client" | "server";
+  side: SamplingAnswerer;
   /** Name of the server that asked, when known. */
   serverName?: string;
   /**
@@ -77,16 +127,18 @@ export type ToolChoiceMode = "auto" | "required" | "none";
  * tool's Context; what it returns goes back to the LLM as a tool_result (strings as they are,
  * anything else as JSON); a thrown `ToolError` passes its message, other errors may be masked.
  */
-export interface SamplingTool<Args = any, Ctx = Context> {
+export interface SamplingTool<Args = any, Ctx = SamplingToolContext> {
   name: string;
   description?: string;
   parameters?: StandardSchemaV1<unknown, Args>;
   /** Run the tool sequentially even when `toolConcurrency` allows parallel calls. */
   sequential?: boolean;
-  execute: (args: Args, ctx: Ctx) => unknown;
+  // A method, so a server tool (whose execute takes the full Context) passes as a sampling tool.
+  execute(args: Args, ctx: Ctx): unknown;
 }
 
-export interface SampleOptions<R = unknown> {
+/** `Ctx`: what the LLM's tools get as `ctx` (the server's `ctx.sample` passes its own Context type). */
+export interface SampleOptions<R = unknown, Ctx = SamplingToolContext> {
   systemPrompt?: string;
   temperature?: number;
   /** Defaults to 512. */
@@ -100,7 +152,8 @@ export interface SampleOptions<R = unknown> {
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Tools the LLM may call; the loop runs them and sends their results back until it answers. */
-  tools?: SamplingTool[];
+  // biome-ignore lint/suspicious/noExplicitAny: each tool has its own argument type, as in SamplingTool's default
+  tools?: SamplingTool<any, Ctx>[];
   /**
    * "auto" (the model decides), "required" (it must call a tool) or "none". With plain tools,
    * "required" applies to the first request only (then "auto", so the loop can end). With
@@ -135,7 +188,8 @@ export interface SampleOptions<R = unknown> {
 }
 
 /** Options of `ctx.sampleStep`: one LLM request, for loops written by hand. */
-export interface SampleStepOptions extends Omit<SampleOptions<unknown>, "result" | "maxIterations"> {
+export interface SampleStepOptions<Ctx = SamplingToolContext>
+  extends Omit<SampleOptions<unknown, Ctx>, "result" | "maxIterations"> {
   /** Run the tools the LLM called and append their results to `history` (default true). */
   executeTools?: boolean;
 }
@@ -153,7 +207,7 @@ export interface SampleStep {
   toolResults: ToolResultContent[];
   /** All text blocks of the response, joined. */
   text: string;
-  via: "client" | "server";
+  via: SamplingAnswerer;
   /** Token usage of this one request, when the answerer reported it. */
   usage?: SamplingUsage;
 }
@@ -170,7 +224,7 @@ export interface SamplingResult<T = string> {
   /** The whole exchange, tool turns included. */
   history: SamplingMessage[];
   /** Who produced it: the client's LLM or the server's own handler. */
-  via: "client" | "server";
+  via: SamplingAnswerer;
   /**
    * Token usage as the answerer reported it (`_meta.usage` of the answers), summed over every LLM
    * request of a tool loop; absent when nobody reported any.
@@ -178,4 +232,36 @@ export interface SamplingResult<T = string> {
   usage?: SamplingUsage;
   /** `_meta` of the final protocol result. */
   meta?: Record<string, unknown>;
+}
+
+/** What `ctx.sample` takes: a string is one user message; in a list, strings become user messages. */
+export type SampleInput = string | ReadonlyArray<string | SamplingMessage>;
+
+/**
+ * What a sampling tool gets as `ctx`: the calling tool's request context (the server's `Context`
+ * implements it). Under 2026-07-28 its input requests (`sample`, `elicit`, …) fail inside a
+ * sampling tool, which runs once and cannot be replayed.
+ */
+export interface SamplingToolContext {
+  readonly requestId: RequestId;
+  /** Aborts when the client cancels the call or goes away. */
+  readonly signal: AbortSignal;
+  readonly era: ProtocolEra;
+  readonly clientCapabilities: ClientCapabilities | undefined;
+  readonly sessionId: string | undefined;
+  readonly auth: AuthInfo | undefined;
+  sample(input: SampleInput, options?: SampleOptions<undefined>): Promise<SamplingResult<string>>;
+  sample<R>(input: SampleInput, options: SampleOptions<R> & { result: object }): Promise<SamplingResult<R>>;
+  sample(input: SampleInput, options?: SampleOptions<unknown>): Promise<SamplingResult<unknown>>;
+  sampleStep(input: SampleInput, options?: SampleStepOptions): Promise<SampleStep>;
+  detach(): Promise<void>;
+  once<T>(step: () => T | Promise<T>): Promise<T>;
+  elicit(params: ElicitRequestFormParams, options?: { key?: string }): Promise<ElicitResult>;
+  listRoots(): Promise<ListRootsResult>;
+  log(level: LoggingLevel, message: string, data?: unknown): Promise<void>;
+  debug(message: string, data?: unknown): Promise<void>;
+  info(message: string, data?: unknown): Promise<void>;
+  warning(message: string, data?: unknown): Promise<void>;
+  error(message: string, data?: unknown): Promise<void>;
+  reportProgress(progress: number, total?: number, message?: string): Promise<void>;
 }

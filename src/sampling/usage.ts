@@ -1,44 +1,4 @@
-import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
-
-/** Token counts of one LLM answer (or of all answers of a tool loop). */
-export interface SamplingUsage {
-  inputTokens?: number;
-  outputTokens?: number;
-}
-
-/** What `onUsage` sees for every sample a server made (one per LLM request, tool loops included). */
-export interface UsageEvent {
-  /** Token counts, when the answerer reported them (provider handlers do; a client may, in `_meta.usage`). */
-  usage: SamplingUsage | undefined;
-  /** The model that answered, as reported. */
-  model: string;
-  /** Who answered: the client's LLM, or the server's own handler (the server pays for those). */
-  via: "client" | "server";
-  /** The request that sampled: `tools/call`, `prompts/get` or `resources/read`. */
-  method: string;
-  /** The tool or prompt name, or the resource URI. */
-  target: string;
-  /** The tool's name, when a tool sampled. */
-  tool?: string;
-  /** JSON-RPC id of the request that sampled. */
-  requestId: RequestId;
-  /** The 2025 session, when there is one. */
-  sessionId?: string;
-  /** The caller's verified credentials on an authenticated HTTP server (`auth.clientId`, `auth.extra`…). */
-  auth?: AuthInfo;
-  /**
-   * Who the caller is, as sessions and request state are bound to it (FastMCP option `principal`;
-   * default `sub:<extra.sub>`, else `client:<clientId>`): the key for a per-user budget.
-   */
-  principal?: string;
-  era: "legacy" | "modern";
-}
-
-/**
- * Sees every sample's usage once. A throw (or a rejection) fails that sample with the error, so
- * the hook can stop a caller whose budget is spent; it is awaited only when it returns a promise.
- */
-export type UsageHook = (event: UsageEvent) => void | Promise<void>;
+import type { SamplingUsage } from "./types.js";
 
 function tokenCount(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;

@@ -12,12 +12,13 @@ import {
 import { ERROR_CODE_KEY, failureCode } from "../error-codes.js";
 import { errorMessage, FastMCPError, ToolError, type ToolErrorCode } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
+import type { ProtocolEra } from "../sampling/types.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
 import type { TaskEngine } from "../tasks/task-runner.js";
 import { detachedTask, toolTaskCall } from "../tasks/task-tool.js";
 import { instrumentServer } from "../telemetry/mcp-spans.js";
 import { installCompletion } from "./completion.js";
-import type { ProtocolEraName, ServerRuntime } from "./context.js";
+import type { ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
 import { maskedProviderErrorText } from "./provider-error-text.js";
@@ -42,7 +43,7 @@ export interface ServerSetup {
 }
 
 /** One SDK Server for one serving unit (a connection, or one 2026-07-28 HTTP request). */
-export function buildServer(setup: ServerSetup, era: ProtocolEraName): Server {
+export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
   const { registry, runtime, codec } = setup;
   const server = new Server(setup.info, {
     // resources/subscribe exists only in 2025-era sessions (2026-07-28 removed it).

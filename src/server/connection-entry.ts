@@ -7,7 +7,7 @@ import {
   type TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { ProtocolEraName } from "./context.js";
+import type { ProtocolEra } from "../sampling/types.js";
 
 /**
  * Serves one stream connection (stdio, in-memory) in the era its opening message picks. A plain 2025
@@ -15,10 +15,7 @@ import type { ProtocolEraName } from "./context.js";
  * zod checks on every message in both directions, about a quarter of an in-memory sampled call.
  * Anything else (2026-07-28 traffic, discovery probes, envelope claims) goes to `serveStdio` unchanged.
  */
-export function serveConnection(
-  wire: Transport,
-  factory: (era: ProtocolEraName) => Server,
-): StdioServerHandle {
+export function serveConnection(wire: Transport, factory: (era: ProtocolEra) => Server): StdioServerHandle {
   const buffered: Array<[JSONRPCMessage, MessageExtraInfo | undefined]> = [];
   let close: () => Promise<void> = () => wire.close();
   wire.onmessage = (message, extra) => {

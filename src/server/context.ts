@@ -1,36 +1,29 @@
-import {
-  type AuthInfo,
-  type ClientCapabilities,
-  type ElicitRequestFormParams,
-  type ElicitResult,
-  type ListRootsResult,
-  type LoggingLevel,
-  ProtocolError,
-  SdkError,
-  SdkErrorCode,
-  type ServerContext,
-} from "@modelcontextprotocol/server";
-import { abortReason, linkSignals } from "../abort.js";
-import { samplingFailureCode } from "../error-codes.js";
-import { FastMCPError } from "../errors.js";
-import { chooseAnswerer, type SamplingHandlerBehavior } from "../sampling/dispatch.js";
-import { type AnyCreateMessageResult, checkWireResult } from "../sampling/handler.js";
-import type { CreateMessageOptions, SamplingHost } from "../sampling/host.js";
-import type { ReplayRun } from "../sampling/replay.js";
-import { type SampleInput, samplePlain } from "../sampling/sample.js";
-import { sampleStep } from "../sampling/sample-step.js";
-import { withTimeoutHint } from "../sampling/timeout-hint.js";
-import { sampleWithTools } from "../sampling/tool-loop.js";
 import type {
+  AuthInfo,
+  ClientCapabilities,
+  ElicitRequestFormParams,
+  ElicitResult,
+  ListRootsResult,
+  LoggingLevel,
+  ServerContext,
+} from "@modelcontextprotocol/server";
+import type { AnyCreateMessageResult } from "../sampling/handler.js";
+import type { ClientInput, RoundTripOptions, SamplingHost, SamplingPolicy } from "../sampling/round-trip.js";
+import { samplePlain, sampleWithTools } from "../sampling/sample.js";
+import { sampleStep } from "../sampling/sample-step.js";
+import { nestedInputError } from "../sampling/sampling-tools.js";
+import type {
+  ProtocolEra,
+  SampleInput,
   SampleOptions,
   SampleStep,
   SampleStepOptions,
-  SamplingHandler,
+  SamplingAnswerer,
   SamplingParams,
   SamplingResult,
+  SamplingToolContext,
+  UsageHook,
 } from "../sampling/types.js";
-import type { UsageHook } from "../sampling/usage.js";
-import { SAMPLING_RESULT, SAMPLING_RESULT_WITH_TOOLS } from "../sampling/wire-result.js";
 import { takeDetachHook } from "../tasks/detach-hooks.js";
 import { checkElicitAnswer, checkRootsAnswer } from "./input-answers.js";
 import type { PrincipalOf } from "./principal.js";
@@ -40,15 +33,9 @@ import { answerOnServer } from "./server-sample.js";
 import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
-export interface ServerRuntime {
+export interface ServerRuntime extends SamplingPolicy {
   name: string;
-  samplingHandler: SamplingHandler | undefined;
-  samplingHandlerBehavior: SamplingHandlerBehavior;
-  /** Bound on one sample when the caller gives none. */
-  sampleTimeoutMs: number;
   maskErrorDetails: boolean;
-  /** Counts samples in flight, so tests and operators can see that nothing stays pending. */
-  pending: { samples: number };
   /** Sees every sample's answer once (FastMCP option `onUsage`). */
   onUsage?: UsageHook;
   /** Forward server-answered samples' text deltas as progress (FastMCP option `streamSampleProgress`). */
@@ -61,23 +48,43 @@ export interface ServerRuntime {
   samplingBudget?: SamplingBudget;
 }
 
-export type ProtocolEraName = "legacy" | "modern";
-
 export interface ContextInit {
   sdk: ServerContext;
-  era: ProtocolEraName;
+  era: ProtocolEra;
   runtime: ServerRuntime;
   clientCapabilities: ClientCapabilities | undefined;
   signal: AbortSignal;
   /** Where requests for client input go: a replay run (2026-07-28 rounds) or a task's input. */
-  replay?: Pick<ReplayRun, "request" | "once" | "isFresh"> & Partial<Pick<ReplayRun, "serverAnswer">>;
+  replay?: ClientInput;
   /** `tools/call:name` and friends: what asked (for `onUsage`). */
   call?: string;
 }
 
-/** Handed to every tool, resource and prompt: sampling, logging, progress and request facts. */
-export class Context implements SamplingHost {
-  constructor(private readonly init: ContextInit) {}
+/** The sampling host of a request's Context, for tests that send raw `sampling/createMessage` params. */
+export let samplingHostOf: (ctx: Context) => SamplingHost;
+
+/**
+ * Handed to every tool, resource and prompt: sampling, logging, progress and request facts. It is
+ * the user's façade; the sampling round trip runs in sampling/ against this request's RequestHost.
+ */
+export class Context implements SamplingToolContext {
+  private samplingHost: RequestHost | undefined;
+
+  /** `nested`: the context of a sampling tool under 2026-07-28, whose input requests cannot be replayed. */
+  constructor(
+    private readonly init: ContextInit,
+    private readonly nested = false,
+  ) {}
+
+  static {
+    // The one way in from outside this class (tests sending raw params); not part of the package API.
+    samplingHostOf = (ctx) => ctx.host;
+  }
+
+  private get host(): RequestHost {
+    this.samplingHost ??= new RequestHost(this.init, this);
+    return this.samplingHost;
+  }
 
   get requestId() {
     return this.init.sdk.mcpReq.id;
@@ -87,7 +94,7 @@ export class Context implements SamplingHost {
     return this.init.signal;
   }
   /** `legacy` for 2025-era sessions, `modern` for 2026-07-28 requests. */
-  get era(): ProtocolEraName {
+  get era(): ProtocolEra {
     return this.init.era;
   }
   get clientCapabilities(): ClientCapabilities | undefined {
@@ -102,125 +109,32 @@ export class Context implements SamplingHost {
   }
 
   /** Asks an LLM for a completion: the client's, or the server's own handler (see `samplingHandlerBehavior`). */
-  sample(input: SampleInput, options?: SampleOptions<undefined>): Promise<SamplingResult<string>>;
-  sample<R>(input: SampleInput, options: SampleOptions<R> & { result: object }): Promise<SamplingResult<R>>;
-  sample(input: SampleInput, options?: SampleOptions<unknown>): Promise<SamplingResult<unknown>>;
-  sample(input: SampleInput, options: SampleOptions<unknown> = {}): Promise<SamplingResult<unknown>> {
+  sample(input: SampleInput, options?: SampleOptions<undefined, Context>): Promise<SamplingResult<string>>;
+  sample<R>(
+    input: SampleInput,
+    options: SampleOptions<R, Context> & { result: object },
+  ): Promise<SamplingResult<R>>;
+  sample(input: SampleInput, options?: SampleOptions<unknown, Context>): Promise<SamplingResult<unknown>>;
+  sample(
+    input: SampleInput,
+    options: SampleOptions<unknown, Context> = {},
+  ): Promise<SamplingResult<unknown>> {
+    if (this.nested) return Promise.reject(nestedInputError("sample"));
     if (options.tools !== undefined || options.result !== undefined || options.toolChoice !== undefined) {
-      return sampleWithTools(this, this, input, this.withMaskDefault(options));
+      return sampleWithTools(this.host, input, this.withMaskDefault(options));
     }
-    return samplePlain(this, input, options);
+    return samplePlain(this.host, input, options);
   }
 
   /** One LLM request (and, by default, the tools it called) for loops written by hand; pass the full history each time. */
-  sampleStep(input: SampleInput, options: SampleStepOptions = {}): Promise<SampleStep> {
-    return sampleStep(this, this, input, this.withMaskDefault(options));
+  sampleStep(input: SampleInput, options: SampleStepOptions<Context> = {}): Promise<SampleStep> {
+    if (this.nested) return Promise.reject(nestedInputError("sampleStep"));
+    return sampleStep(this.host, input, this.withMaskDefault(options));
   }
 
   // Sampling tools' error texts go to the LLM: masked as the server's own tool errors are, unless told.
   private withMaskDefault<O extends { maskErrorDetails?: boolean }>(options: O): O {
     return { ...options, maskErrorDetails: options.maskErrorDetails ?? this.init.runtime.maskErrorDetails };
-  }
-
-  /** One `sampling/createMessage` round trip; the building block of `sample` and the tool loop. */
-  async createMessage(
-    params: SamplingParams,
-    options: CreateMessageOptions = {},
-  ): Promise<{ response: AnyCreateMessageResult; via: "client" | "server" }> {
-    const { runtime } = this.init;
-    const withTools = params.tools !== undefined || params.toolChoice !== undefined;
-    const via = chooseAnswerer({
-      behavior: runtime.samplingHandlerBehavior,
-      hasServerHandler: runtime.samplingHandler !== undefined,
-      clientCapabilities: this.init.clientCapabilities,
-      needsTools: withTools,
-      era: this.init.era,
-    });
-    const replay = this.init.replay;
-    if (via === "client" && replay !== undefined) {
-      const hinted = withTimeoutHint(params, options.timeoutMs);
-      const answer = await replay.request("sampling/createMessage", hinted as Record<string, unknown>);
-      const response = validateClientAnswer(answer, withTools);
-      // An answer from an earlier round was counted in that round.
-      if (replay.isFresh(answer)) await this.noteUsage(response, via);
-      return { response, via };
-    }
-    const timeoutMs = options.timeoutMs ?? runtime.sampleTimeoutMs;
-    // Hot path: a client-answered sample without its own signal needs no linked signal (on Node 20 an
-    // AbortController costs microseconds plus GC); the request's signal and the SDK's timeout do the job.
-    const linked =
-      via === "client" && options.signal === undefined
-        ? undefined
-        : linkSignals(
-            [this.init.signal, options.signal],
-            timeoutMs,
-            `Sampling timed out after ${timeoutMs} ms`,
-          );
-    const signal = linked?.signal ?? this.init.signal;
-    runtime.pending.samples++;
-    try {
-      if (via === "server") {
-        const onToken = sampleProgressForwarder(
-          this.init.sdk,
-          options.streamProgress ?? runtime.streamSampleProgress === true,
-        );
-        const context = {
-          requestId: this.requestId,
-          signal,
-          side: "server" as const,
-          serverName: runtime.name,
-          ...(onToken !== undefined && { onToken }),
-        };
-        const { sdk, call } = this.init;
-        const auth = sdk.http?.authInfo;
-        const answered = await answerOnServer({ runtime, params, context, signal, replay, auth, call });
-        // An answer kept from an earlier round was counted in that round.
-        const noted = answered.fresh ? this.noteUsage(answered.response, via) : undefined;
-        if (noted !== undefined) await noted;
-        return { response: answered.response, via };
-      }
-      // mcpReq.send relates the request to the tools/call, so on HTTP it rides that POST's SSE stream
-      // (never the optional GET stream); the reply is validated once, by our result schema.
-      const response = await this.init.sdk.mcpReq.send(
-        { method: "sampling/createMessage", params },
-        withTools ? SAMPLING_RESULT_WITH_TOOLS : SAMPLING_RESULT,
-        { signal, timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000 },
-      );
-      // Awaited only when the hook made a promise: an await per sample costs a microtask on the hot path.
-      const noted = this.noteUsage(response, via);
-      if (noted !== undefined) await noted;
-      return { response, via };
-    } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
-      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        throw new FastMCPError("TIMEOUT", `Sampling timed out after ${timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult) {
-        const detail = error.message.replace(/^Invalid result for [^:]+: /, "");
-        throw new FastMCPError("INVALID_RESULT", invalidAnswer(detail), { cause: error });
-      }
-      // The client's JSON-RPC error (its handler threw or declined) is the tool's failure, not a
-      // wire error of this tools/call: left a ProtocolError, the tools/call handler would rethrow it.
-      if (error instanceof ProtocolError)
-        throw new FastMCPError(samplingFailureCode(error.data), error.message, { cause: error });
-      throw error;
-    } finally {
-      runtime.pending.samples--;
-      linked?.dispose();
-    }
-  }
-
-  private noteUsage(response: AnyCreateMessageResult, via: "client" | "server"): Promise<void> | undefined {
-    const { runtime, sdk, era, call } = this.init;
-    if (runtime.onUsage === undefined) return undefined;
-    const source = {
-      call,
-      requestId: sdk.mcpReq.id,
-      sessionId: sdk.sessionId,
-      auth: sdk.http?.authInfo,
-      era,
-    };
-    return reportUsage(runtime.onUsage, source, response, via, runtime.principal);
   }
 
   /**
@@ -242,7 +156,8 @@ export class Context implements SamplingHost {
    */
   once<T>(step: () => T | Promise<T>): Promise<T> {
     const replay = this.init.replay;
-    return replay === undefined ? Promise.resolve().then(step) : replay.once(step);
+    // A sampling tool already runs inside `once` (2026-07-28): a nested step simply runs.
+    return replay === undefined || this.nested ? Promise.resolve().then(step) : replay.once(step);
   }
 
   /**
@@ -250,6 +165,7 @@ export class Context implements SamplingHost {
    * 2026-07-28 input_required round (default `elicit-k`).
    */
   async elicit(params: ElicitRequestFormParams, options: { key?: string } = {}): Promise<ElicitResult> {
+    if (this.nested) throw nestedInputError("elicit");
     const replay = this.init.replay;
     if (replay !== undefined) {
       const answer = await replay.request("elicitation/create", { mode: "form", ...params }, options.key);
@@ -260,6 +176,7 @@ export class Context implements SamplingHost {
 
   /** Lists the client's roots. */
   async listRoots(): Promise<ListRootsResult> {
+    if (this.nested) throw nestedInputError("listRoots");
     const replay = this.init.replay;
     if (replay !== undefined) return checkRootsAnswer(await replay.request("roots/list", {}));
     return this.init.sdk.mcpReq.send({ method: "roots/list" }, { signal: this.signal });
@@ -298,13 +215,75 @@ export class Context implements SamplingHost {
   }
 }
 
-function validateClientAnswer(answer: unknown, withTools: boolean): AnyCreateMessageResult {
-  const checked = checkWireResult(answer, withTools);
-  if (!checked.ok)
-    throw new FastMCPError("INVALID_RESULT", invalidAnswer(`${checked.issue}${checked.where}`));
-  return checked.value;
-}
+/**
+ * The request as the sampling round trip sees it (sampling/round-trip.ts `SamplingHost`): the
+ * server's policy, the SDK request, the replay input, and the server-side pieces of a sample
+ * (the server's own handler with its budget and progress, the usage hook).
+ */
+class RequestHost implements SamplingHost {
+  constructor(
+    private readonly init: ContextInit,
+    private readonly ctx: Context,
+  ) {}
 
-function invalidAnswer(detail: string): string {
-  return `The client answered sampling with an invalid result: ${detail}`;
+  get era(): ProtocolEra {
+    return this.init.era;
+  }
+  get signal(): AbortSignal {
+    return this.init.signal;
+  }
+  get clientCapabilities(): ClientCapabilities | undefined {
+    return this.init.clientCapabilities;
+  }
+  get policy(): SamplingPolicy {
+    return this.init.runtime;
+  }
+  get input(): ClientInput | undefined {
+    return this.init.replay;
+  }
+  get mcpReq(): ServerContext["mcpReq"] {
+    return this.init.sdk.mcpReq;
+  }
+
+  once<T>(step: () => T | Promise<T>): Promise<T> {
+    return this.ctx.once(step);
+  }
+
+  toolContext(): SamplingToolContext {
+    return this.init.era === "modern" ? new Context(this.init, true) : this.ctx;
+  }
+
+  answerOnServer(
+    params: SamplingParams,
+    signal: AbortSignal,
+    options: RoundTripOptions,
+  ): Promise<{ response: AnyCreateMessageResult; fresh: boolean }> {
+    const { runtime, sdk, call, replay } = this.init;
+    const onToken = sampleProgressForwarder(
+      sdk,
+      options.streamProgress ?? runtime.streamSampleProgress === true,
+    );
+    const context = {
+      requestId: sdk.mcpReq.id,
+      signal,
+      side: "server" as const,
+      serverName: runtime.name,
+      ...(onToken !== undefined && { onToken }),
+    };
+    const auth = sdk.http?.authInfo;
+    return answerOnServer({ runtime, params, context, signal, replay, auth, call });
+  }
+
+  noteUsage(response: AnyCreateMessageResult, via: SamplingAnswerer): Promise<void> | undefined {
+    const { runtime, sdk, era, call } = this.init;
+    if (runtime.onUsage === undefined) return undefined;
+    const source = {
+      call,
+      requestId: sdk.mcpReq.id,
+      sessionId: sdk.sessionId,
+      auth: sdk.http?.authInfo,
+      era,
+    };
+    return reportUsage(runtime.onUsage, source, response, via, runtime.principal);
+  }
 }

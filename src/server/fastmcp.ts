@@ -3,18 +3,17 @@ import { InMemoryTransport, type Server, type Transport } from "@modelcontextpro
 import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { FastMCPError } from "../errors.js";
 import { loadHttpServer } from "../lazy-modules.js";
-import type { SamplingHandlerBehavior } from "../sampling/dispatch.js";
 import { isSamplingHandler } from "../sampling/handler.js";
 import type { ReplayState } from "../sampling/replay.js";
 import { type ReplayCache, singleUse } from "../sampling/replay-cache.js";
+import type { SamplingHandlerBehavior } from "../sampling/round-trip.js";
 import { createStateCodec } from "../sampling/state-codec.js";
-import type { SamplingHandler } from "../sampling/types.js";
-import type { UsageHook } from "../sampling/usage.js";
+import type { ProtocolEra, SamplingHandler, UsageHook } from "../sampling/types.js";
 import { TaskEngine, type TaskOptions } from "../tasks/task-runner.js";
 import { loadTelemetry } from "../telemetry/otel.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
 import { serveConnection } from "./connection-entry.js";
-import type { ProtocolEraName, ServerRuntime } from "./context.js";
+import type { ServerRuntime } from "./context.js";
 import type {
   PromptDefinition,
   ResourceDefinition,
@@ -214,7 +213,7 @@ export class FastMCP {
   }
 
   /** A fresh SDK server for one serving unit; the factory behind every transport. */
-  createServer(era: ProtocolEraName): Server {
+  createServer(era: ProtocolEra): Server {
     return buildServer(this.setup, era);
   }
 

@@ -10,11 +10,12 @@ import {
 } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 import { ReplayRun, type ReplayState } from "../sampling/replay.js";
-import { Context, type ProtocolEraName, type ServerRuntime } from "./context.js";
+import type { ProtocolEra } from "../sampling/types.js";
+import { Context, type ServerRuntime } from "./context.js";
 
 export interface InvokeInput<T> {
   sdk: ServerContext;
-  era: ProtocolEraName;
+  era: ProtocolEra;
   runtime: ServerRuntime;
   legacyCapabilities: () => ClientCapabilities | undefined;
   codec: RequestStateCodec<ReplayState>;
@@ -26,7 +27,7 @@ export interface InvokeInput<T> {
 
 export function clientCapabilitiesOf(
   sdk: ServerContext,
-  era: ProtocolEraName,
+  era: ProtocolEra,
   legacy: () => ClientCapabilities | undefined,
 ): ClientCapabilities | undefined {
   if (era === "legacy") return legacy();

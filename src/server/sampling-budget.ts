@@ -1,7 +1,6 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
-import type { SamplingParams } from "../sampling/types.js";
-import type { SamplingUsage } from "../sampling/usage.js";
+import type { SamplingParams, SamplingUsage } from "../sampling/types.js";
 
 /** One sample the server's own handler is about to answer (the server's owner pays for it). */
 export interface BudgetRequest {

@@ -1,6 +1,7 @@
 import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
 import type { AnyCreateMessageResult } from "../sampling/handler.js";
-import { splitCall, type UsageEvent, type UsageHook, usageFromMeta } from "../sampling/usage.js";
+import type { ProtocolEra, SamplingAnswerer, UsageEvent, UsageHook } from "../sampling/types.js";
+import { splitCall, usageFromMeta } from "../sampling/usage.js";
 import { type PrincipalOf, principalOf } from "./principal.js";
 
 /** What the hook needs to know about the request that sampled. */
@@ -9,7 +10,7 @@ export interface UsageSource {
   requestId: RequestId;
   sessionId: string | undefined;
   auth: AuthInfo | undefined;
-  era: "legacy" | "modern";
+  era: ProtocolEra;
 }
 
 /** Calls the server's `onUsage` for one answer; returns its promise only when it made one. */
@@ -17,7 +18,7 @@ export function reportUsage(
   hook: UsageHook,
   source: UsageSource,
   response: AnyCreateMessageResult,
-  via: "client" | "server",
+  via: SamplingAnswerer,
   principal: PrincipalOf | undefined,
 ): Promise<void> | undefined {
   const { method, target } = splitCall(source.call ?? "");

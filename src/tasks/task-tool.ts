@@ -4,7 +4,8 @@ import {
   MissingRequiredClientCapabilityError,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { Context, type ProtocolEraName, type ServerRuntime } from "../server/context.js";
+import type { ProtocolEra } from "../sampling/types.js";
+import { Context, type ServerRuntime } from "../server/context.js";
 import type { ToolDefinition } from "../server/definitions.js";
 import { setDetachHook } from "./detach-hooks.js";
 import type { TaskEngine } from "./task-runner.js";
@@ -32,7 +33,7 @@ export interface ToolTaskInput {
   engine: TaskEngine;
   tool: ToolDefinition;
   sdk: ServerContext;
-  era: ProtocolEraName;
+  era: ProtocolEra;
   runtime: ServerRuntime;
   clientCapabilities: ClientCapabilities | undefined;
   owner: string;

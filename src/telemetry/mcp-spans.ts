@@ -6,6 +6,7 @@
  * whether a provider is registered and, when none is, runs the handler as it is.
  */
 import { PROTOCOL_VERSION_META_KEY } from "@modelcontextprotocol/server";
+import type { ProtocolEra } from "../sampling/types.js";
 import {
   type ActiveTelemetry,
   activeTelemetry,
@@ -244,7 +245,7 @@ function wrapRegistrations(host: HandlerHost, options: ReceiveOptions): void {
  * Instruments one SDK Server: call before its handlers are registered. `protocolVersion` reads the
  * 2025 session's negotiated version (2026-07-28 requests carry theirs in the envelope).
  */
-export function instrumentServer(server: HandlerHost, era: "legacy" | "modern"): void {
+export function instrumentServer(server: HandlerHost, era: ProtocolEra): void {
   if (!telemetryLoaded()) return;
   wrapRegistrations(server, {
     connection: (ctx) => {

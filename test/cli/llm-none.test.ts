@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseLlmSpec } from "../../src/cli/llm.js";
-import { NO_SAMPLING } from "../../src/sampling/dispatch.js";
+import { NO_SAMPLING } from "../../src/sampling/round-trip.js";
 import { FIXTURE, runCli, runMain } from "../helpers/cli.js";
 
 const OWN_LLM = fileURLToPath(new URL("./fixtures/own-llm-server.ts", import.meta.url));

@@ -12,7 +12,7 @@ import {
   type SamplingResult,
   ToolError,
 } from "../../src/index.js";
-import { toSamplingResult } from "../../src/sampling/result.js";
+import { toSamplingResult } from "../../src/sampling/sample.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";
 
 interface Seen {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { FastMCPError, type SamplingMessage } from "../../src/index.js";
 import { toCreateMessageResult } from "../../src/sampling/handler.js";
 import { joinText } from "../../src/sampling/normalize.js";
-import { toSamplingResult } from "../../src/sampling/result.js";
+import { toSamplingResult } from "../../src/sampling/sample.js";
 import { toCallToolResult } from "../../src/server/tool-result.js";
 
 const text = fc.record({ type: fc.constant("text" as const), text: fc.string() });

@@ -6,9 +6,9 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FastMCP, type FastMCPError, ToolError } from "../../src/index.js";
-import { createLimiter } from "../../src/sampling/concurrency.js";
 import { createFinalResponse, FINAL_RESPONSE_DESCRIPTION } from "../../src/sampling/final-response.js";
 import {
+  createLimiter,
   parseToolChoice,
   parseToolConcurrency,
   prepareTools,
