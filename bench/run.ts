@@ -6,7 +6,8 @@ import { pathToFileURL } from "node:url";
 import type { InstancesResult } from "./instances.js";
 import { machine, watchOtherLoad } from "./lib/machine.js";
 import { PACKAGE_DIR, packageBuild } from "./lib/package-build.js";
-import { type Results, renderReport } from "./lib/report.js";
+import { httpLoad, httpLoadTargets, type Results, renderReport } from "./lib/report.js";
+import { type HttpPlainSection, httpPlain, plainTargets } from "./lib/report-http-plain.js";
 import { instancesSection, spliceInstances } from "./lib/report-instances.js";
 import { type TracingSection, tracingCost } from "./lib/report-tracing.js";
 import { QUICK, runInChild } from "./lib/section.js";
@@ -24,6 +25,7 @@ const SECTIONS = [
   "in-memory",
   "cold-start",
   "http-load",
+  "http-plain",
   "replay",
   "idle-sessions",
   "tasks",
@@ -66,8 +68,29 @@ if (ONLY !== undefined && ONLY.length === 1 && ONLY[0] === "tracing") {
   );
   process.exit(0);
 }
+// `--only=http-load` / `--only=http-plain`: measure that section alone (it can be repeated to see the
+// noise) and print its figures, its target rows and its rendered section; BENCHMARKS.md is left alone.
+const ALONE: Record<string, (measured: unknown) => string[]> = {
+  "http-load": (measured) => [
+    ...httpLoadTargets(measured as Results["sections"]["http-load"]).map((row) => `| ${row.join(" | ")} |`),
+    "",
+    ...httpLoad(measured as Results["sections"]["http-load"]),
+  ],
+  "http-plain": (measured) => [
+    ...plainTargets(measured as HttpPlainSection).map((row) => `| ${row.join(" | ")} |`),
+    "",
+    ...httpPlain(measured as HttpPlainSection),
+  ],
+};
+const alone = ONLY !== undefined && ONLY.length === 1 ? ALONE[ONLY[0]!] : undefined;
+if (alone !== undefined) {
+  const measured = await runSection(ONLY![0]!);
+  process.stdout.write(`${JSON.stringify(measured, null, 1)}\n\n${alone(measured).join("\n")}\n`);
+  process.exit(0);
+}
 if (ONLY !== undefined) {
-  if (!ONLY.every((name) => name === "instances")) throw new Error("--only supports: instances");
+  if (!ONLY.every((name) => name === "instances"))
+    throw new Error("--only supports: instances, tracing, http-load, http-plain");
   process.stderr.write(`bench: instances${QUICK ? " (quick)" : ""}… `);
   const measured = await runSection("instances").catch((error: Error) => ({ failed: error.message }));
   const file = resolve(ROOT, "BENCHMARKS.md");

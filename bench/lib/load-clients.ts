@@ -1,26 +1,39 @@
 // What a load-generating process runs: one client of a given kind, and the loop that keeps it busy.
 import { StreamableHTTPClientTransport, Client as V2Client } from "@modelcontextprotocol/client";
 import { Client } from "../../src/index.js";
-import { ARGS, lastText, samplingAnswer, TOOL } from "../servers/common.js";
+import { ARGS, lastText, PLAIN_TOOL, plainText, samplingAnswer, TOOL } from "../servers/common.js";
 
 export type Era = "2025" | "2026";
+export type ServerName = "fastmcp-ts" | "SDK v2 (raw)" | "tmcp" | "mcp-use" | "fastmcp (punkpeye)";
 export interface Config {
-  server: "fastmcp-ts" | "SDK v2 (raw)";
+  server: ServerName;
   client: "SDK v2 client" | "fastmcp-ts Client";
   era: Era;
+  /**
+   * "sampled" (section 3, the default): `summarize`, one sampling round trip. "plain" (section 3b):
+   * `echo`, no sampling, and every tenth operation a `tools/list` instead (mcp-use's benchmark mix).
+   */
+  call?: "sampled" | "plain";
 }
 
 const EXPECTED = samplingAnswer(ARGS.text).content.text;
+const EXPECTED_PLAIN = plainText(ARGS.text);
+/** One operation in this many is a `tools/list` in the plain mix (1 list per 9 calls). */
+const LIST_EVERY = 10;
 
 export async function connectClient(
   config: Config,
   url: string,
 ): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
+  const plain = config.call === "plain";
+  let operations = 0;
   if (config.client === "fastmcp-ts Client") {
     const client = new Client(url, {
       protocol: config.era,
       samplingHandler: (_messages, params) => samplingAnswer(lastText(params)),
     });
+    // Section 3b compares servers, so it drives them all with the one client (see http-plain.ts).
+    if (plain) throw new Error("the plain mix runs with the SDK v2 client only");
     await client.connect();
     return {
       call: async () => {
@@ -42,13 +55,21 @@ export async function connectClient(
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return {
     call: async () => {
+      const bounded = { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS };
+      if (plain && ++operations % LIST_EVERY === 0) {
+        // Past the client's response cache: every list reaches the server.
+        const listed = await client.listTools(undefined, { ...bounded, cacheMode: "bypass" });
+        if (!listed.tools.some((tool) => tool.name === PLAIN_TOOL)) throw new Error("no echo tool listed");
+        return;
+      }
       const result = (await client.callTool(
-        { name: TOOL, arguments: ARGS },
-        { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS },
+        { name: plain ? PLAIN_TOOL : TOOL, arguments: ARGS },
+        bounded,
       )) as {
         content: Array<{ text?: string }>;
       };
-      if (result.content[0]?.text !== EXPECTED) throw new Error(`wrong answer ${JSON.stringify(result)}`);
+      if (result.content[0]?.text !== (plain ? EXPECTED_PLAIN : EXPECTED))
+        throw new Error(`wrong answer ${JSON.stringify(result)}`);
     },
     close: () => client.close(),
   };

@@ -6,6 +6,7 @@ import type { InMemoryResult } from "../in-memory.js";
 import type { InstancesResult } from "../instances.js";
 import type { ProfileResult } from "../profile.js";
 import type { CapProbe, ReplayRow } from "../replay.js";
+import { type HttpPlainSection, httpPlain, plainTargets } from "./report-http-plain.js";
 import { instancesSection } from "./report-instances.js";
 import { type TasksSection, tasksVsReplay } from "./report-tasks.js";
 import { type TracingSection, tracingCost } from "./report-tracing.js";
@@ -39,6 +40,8 @@ export interface Results {
           rows: LoadRow[];
         }
       | Failed;
+    /** Absent in runs from before section 3b existed. */
+    "http-plain"?: HttpPlainSection;
     replay:
       | { reps: number; rows: ReplayRow[]; stateBytesPerSequentialAnswer: number; cap?: CapProbe }
       | Failed;
@@ -105,6 +108,7 @@ export function renderReport(results: Results): string {
   out.push(...inMemory(s["in-memory"]));
   out.push(...coldStart(s["cold-start"]));
   out.push(...httpLoad(s["http-load"]));
+  out.push(...httpPlain(s["http-plain"]));
   out.push(...replay(s.replay));
   out.push(...idle(s["idle-sessions"]));
   out.push(...tasksVsReplay(s.tasks));
@@ -149,26 +153,8 @@ function targets(results: Results): string[] {
       ]);
     }
   }
-  if (!failed(s["http-load"])) {
-    for (const era of ["2025", "2026"] as const) {
-      const load = s["http-load"] as { rows: LoadRow[] };
-      const ours = load.rows.find(
-        (r) => r.server === "fastmcp-ts" && r.client === "SDK v2 client" && r.era === era,
-      );
-      const sdk = load.rows.find((r) => r.server === "SDK v2 (raw)" && r.era === era);
-      const ok = ours && sdk ? ours.throughput >= sdk.throughput && ours.errors === 0 : undefined;
-      rows.push([
-        `3. HTTP throughput, ${era} era`,
-        "≥ raw SDK v2",
-        `${f(ours?.throughput, 0)} vs ${f(sdk?.throughput, 0)} calls/s (${f(ours && sdk ? ours.throughput / sdk.throughput : undefined, 2)} ×); ` +
-          `server CPU per call ${f(ours?.serverCpuUsPerCall, 0)} vs ${f(sdk?.serverCpuUsPerCall, 0)} µs` +
-          (ours && sdk && (ours.errors > 0 || sdk.errors > 0)
-            ? `; errors ${ours.errors} vs ${sdk.errors}`
-            : ""),
-        verdict(ok),
-      ]);
-    }
-  }
+  rows.push(...httpLoadTargets(s["http-load"]));
+  rows.push(...plainTargets(s["http-plain"]));
   if (!failed(s.replay)) {
     const roundsOk = s.replay.rows.every((r) => r.rounds === r.expectedRounds);
     const seq = s.replay.rows.filter((r) => r.tool === "sequential");
@@ -200,6 +186,42 @@ function targets(results: Results): string[] {
   lines.push(table(["Target", "Goal", "This run", "Verdict"], rows));
   lines.push("");
   return lines;
+}
+
+/** Section 3's target rows: throughput, and the tail (p99, with p50 no worse) against the raw SDK v2. */
+export function httpLoadTargets(r: Results["sections"]["http-load"]): string[][] {
+  if (failed(r)) return [];
+  const rows: string[][] = [];
+  const pair = (era: string) => ({
+    ours: r.rows.find((x) => x.server === "fastmcp-ts" && x.client === "SDK v2 client" && x.era === era),
+    sdk: r.rows.find((x) => x.server === "SDK v2 (raw)" && x.era === era),
+  });
+  for (const era of ["2025", "2026"] as const) {
+    const { ours, sdk } = pair(era);
+    const ok = ours && sdk ? ours.throughput >= sdk.throughput && ours.errors === 0 : undefined;
+    rows.push([
+      `3. HTTP throughput, ${era} era`,
+      "≥ raw SDK v2",
+      `${f(ours?.throughput, 0)} vs ${f(sdk?.throughput, 0)} calls/s (${f(ours && sdk ? ours.throughput / sdk.throughput : undefined, 2)} ×); ` +
+        `server CPU per call ${f(ours?.serverCpuUsPerCall, 0)} vs ${f(sdk?.serverCpuUsPerCall, 0)} µs` +
+        (ours && sdk && (ours.errors > 0 || sdk.errors > 0)
+          ? `; errors ${ours.errors} vs ${sdk.errors}`
+          : ""),
+      verdict(ok),
+    ]);
+  }
+  for (const era of ["2025", "2026"] as const) {
+    const { ours, sdk } = pair(era);
+    const ok = ours && sdk ? ours.p99Ms <= sdk.p99Ms && ours.p50Ms <= sdk.p50Ms : undefined;
+    rows.push([
+      `3. HTTP tail latency, ${era} era`,
+      "p99 ≤ raw SDK v2, p50 no worse",
+      `p99 ${f(ours?.p99Ms, 0)} vs ${f(sdk?.p99Ms, 0)} ms (${f(ours && sdk ? ours.p99Ms / sdk.p99Ms : undefined, 2)} ×); ` +
+        `p50 ${f(ours?.p50Ms, 0)} vs ${f(sdk?.p50Ms, 0)} ms`,
+      verdict(ok),
+    ]);
+  }
+  return rows;
 }
 
 function inMemory(r: Results["sections"]["in-memory"]): string[] {
@@ -295,7 +317,7 @@ function coldStart(r: Results["sections"]["cold-start"]): string[] {
   return lines;
 }
 
-function httpLoad(r: Results["sections"]["http-load"]): string[] {
+export function httpLoad(r: Results["sections"]["http-load"]): string[] {
   const lines = ["## 3. Streamable HTTP under load", ""];
   if (failed(r)) return [...lines, `Failed: ${r.failed}`, ""];
   lines.push(
@@ -308,8 +330,12 @@ function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "so the figure measured the load generator), and on this machine clients and server compete for the same cores. fastmcp-ts serves both eras on one URL via `server.run({ transport: " +
       '"http" })`; the raw SDK v2 server follows the SDK\'s legacy-routing recipe (sessionful ' +
       '`NodeStreamableHTTPServerTransport` per 2025 session, `createMcpHandler(factory, { legacy: "reject" })` for ' +
-      "2026-07-28). The load generator is the official SDK v2 client for both servers; the extra rows drive our server with " +
-      "our own `Client`.",
+      "2026-07-28). The load generator is the official SDK v2 client for every server; the extra rows drive our server with " +
+      "our own `Client`. tmcp (`HttpTransport`, served as in §3b) samples with `server.message(...)`: on a 2025 session it " +
+      "sends `sampling/createMessage` on the client's standalone GET stream (not on the tools/call POST stream), and on " +
+      "2026-07-28 it returns `input_required` and replays a `replayable` tool, with a plain-JSON `requestState` " +
+      "(no signature, no bound hash: what fastmcp-ts signs and checks). mcp-use 2 has no server-side sampling and fastmcp " +
+      "(punkpeye) only serves 2025 sessions on the SDK v1, so they appear in §3b only.",
   );
   lines.push("");
   lines.push(
@@ -502,7 +528,8 @@ function method(): string[] {
     "- Servers under test live in `bench/servers/` and do the same work: one tool `summarize({ text })` that samples once " +
       "with `maxTokens: 100` and returns the answer's text; every client answers with the same `CreateMessageResult`.",
     "- Versions: the ones in package-lock.json (`@modelcontextprotocol/server`/`client` 2.x, `@modelcontextprotocol/sdk` " +
-      "1.x, `fastmcp` 4.x).",
+      "1.x, `fastmcp` 4.x, `tmcp` 1.x with `@tmcp/transport-http`) and in bench/peers/package-lock.json (`mcp-use` 2.x, " +
+      "installed there on first use because it declares Node ≥ 22.22.2).",
     "",
   ];
 }

@@ -6,6 +6,10 @@ export const TOOL = "summarize";
 export const ARGS = { text: "The quick brown fox jumps over the lazy dog." };
 export const MAX_TOKENS = 100;
 
+/** The plain tool every HTTP server registers too (section 3b): no sampling, a short text back. */
+export const PLAIN_TOOL = "echo";
+export const plainText = (text: string) => `echo: ${text}`;
+
 /** The sampling request every server sends (one user text message). */
 export function samplingParams(text: string) {
   return {

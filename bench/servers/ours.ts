@@ -1,7 +1,7 @@
 // fastmcp-ts: the tool samples through ctx.sample; the same code serves both eras (replay on 2026-07-28).
 import { z } from "zod";
 import { FastMCP } from "../../src/index.js";
-import { announce, isMain, MAX_TOKENS, TOOL } from "./common.js";
+import { announce, isMain, MAX_TOKENS, PLAIN_TOOL, plainText, TOOL } from "./common.js";
 
 export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
   // The replay section starts a second server with a small state cap to show where a call stops.
@@ -18,6 +18,13 @@ export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
     parameters: z.object({ text: z.string() }),
     execute: async ({ text }, ctx) => (await ctx.sample(text, { maxTokens: MAX_TOKENS })).text,
   });
+  // The load sections (3, 3b) list the tools every framework registers there, and nothing else.
+  if (process.env.BENCH_LOAD_TOOLS !== "1") addReplayTools(server);
+  return server;
+}
+
+/** For the replay (section 4) and task (section 6) figures. */
+function addReplayTools(server: FastMCP): void {
   // For the replay figures: n samples one after another, or n at once.
   server.tool({
     name: "sequential",
@@ -51,12 +58,23 @@ export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
       return answers.map((answer) => answer.text).join(",");
     },
   });
+}
+
+/** The HTTP entry's extra tool for section 3b: no sampling, a short text back. */
+export function addPlainTool(server: FastMCP): FastMCP {
+  server.tool({
+    name: PLAIN_TOOL,
+    description: "Echo the text back",
+    parameters: z.object({ text: z.string() }),
+    execute: ({ text }) => plainText(text),
+  });
   return server;
 }
 
 if (isMain(import.meta.url)) {
   const server = buildOurs();
   if (process.argv[2] === "http") {
+    addPlainTool(server);
     await server.run({ transport: "http", port: 0 });
     announce(server.url!);
   } else {

@@ -4,9 +4,25 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
-import { createMcpHandler, isInitializeRequest, isLegacyRequest } from "@modelcontextprotocol/server";
-import { announce, isMain } from "./common.js";
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpServer,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { announce, isMain, PLAIN_TOOL, plainText } from "./common.js";
 import { buildSdkV2 } from "./sdk-v2.js";
+
+/** The HTTP entry's extra tool for section 3b: no sampling, a short text back. */
+function withPlainTool(server: McpServer): McpServer {
+  server.registerTool(
+    PLAIN_TOOL,
+    { description: "Echo the text back", inputSchema: z.object({ text: z.string() }) },
+    async ({ text }) => ({ content: [{ type: "text", text: plainText(text) }] }),
+  );
+  return server;
+}
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -16,7 +32,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function serveSdkV2Http(): Promise<string> {
   const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
-  const modern = toNodeHandler(createMcpHandler(({ era }) => buildSdkV2(era), { legacy: "reject" }));
+  const modern = toNodeHandler(
+    createMcpHandler(({ era }) => withPlainTool(buildSdkV2(era)), { legacy: "reject" }),
+  );
   const http = createServer(async (req, res) => {
     try {
       const sid = req.headers["mcp-session-id"] as string | undefined;
@@ -35,7 +53,7 @@ export async function serveSdkV2Http(): Promise<string> {
         transport.onclose = () => {
           if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
         };
-        await buildSdkV2("legacy").connect(transport);
+        await withPlainTool(buildSdkV2("legacy")).connect(transport);
         await transport.handleRequest(req, res, body);
       } else {
         res.writeHead(sid === undefined ? 400 : 404, { "content-type": "application/json" });
