@@ -30,6 +30,7 @@ const SAMPLING_FAILURE_CODES = new Set<FastMCPErrorCode>([
   "REJECTED",
   "CONFIG",
   "INVALID_ARGUMENT",
+  "PROVIDER",
 ]);
 
 /** The code a client sent with its JSON-RPC error for `sampling/createMessage`. */

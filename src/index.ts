@@ -10,7 +10,14 @@ export { type ClientOAuthOptions, FastMcpOAuthProvider } from "./client/oauth/oa
 export { memoryStateStore, type OAuthClientState, type OAuthStateStore } from "./client/oauth/state-store.js";
 export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
 export type { ClientTarget, StdioTarget } from "./client/target.js";
-export { FastMCPError, type FastMCPErrorCode, ToolError, type ToolErrorCode } from "./errors.js";
+export {
+  ErrorCode,
+  FastMCPError,
+  type FastMCPErrorCode,
+  ProviderError,
+  ToolError,
+  type ToolErrorCode,
+} from "./errors.js";
 export {
   createHumanSamplingHandler,
   type HumanIOOptions,

@@ -1,5 +1,5 @@
 import { abortReason } from "../abort.js";
-import { FastMCPError } from "../errors.js";
+import { FastMCPError, ProviderError } from "../errors.js";
 import type { ModelScores } from "../sampling/model-selection.js";
 import type {
   CreateMessageResultWithTools,
@@ -9,6 +9,9 @@ import type {
   ToolResultContent,
 } from "../sampling/types.js";
 
+// The class lives with the error family; each handler subpath re-exports it from here.
+export { ProviderError };
+
 /** Options every provider handler takes for model selection. */
 export interface ModelChoiceOptions {
   /** The model used when no hint or priority picks another. */
@@ -17,27 +20,6 @@ export interface ModelChoiceOptions {
   models?: string[];
   /** Per-model scores so cost/speed/intelligence priorities can choose among `models`. */
   scores?: Record<string, ModelScores>;
-}
-
-/** A provider call failed: carries the provider's own message and HTTP status; `cause` is the SDK error. */
-export class ProviderError extends Error {
-  readonly provider: string;
-  /** HTTP status of the provider's answer, when there was one. */
-  readonly status?: number;
-  /** The provider's error type or code (e.g. `invalid_api_key`, `rate_limit_error`), when it gave one. */
-  readonly errorType?: string;
-
-  constructor(
-    provider: string,
-    message: string,
-    options: { status?: number; errorType?: string; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = "ProviderError";
-    this.provider = provider;
-    if (options.status !== undefined) this.status = options.status;
-    if (options.errorType !== undefined) this.errorType = options.errorType;
-  }
 }
 
 type Loose = Record<string, unknown>;
@@ -63,13 +45,14 @@ export function toProviderError(
   secrets: ReadonlyArray<string | null | undefined> = [],
 ): Error {
   if (signal.aborted) return abortReason(signal);
-  if (FastMCPError.isInstance(error)) return error;
+  // A ProviderError is a FastMCPError too: it is redacted again before the pass-through below.
   if (error instanceof ProviderError) {
     const clean = redact(error.message, secrets);
     return clean === error.message
       ? error
       : new ProviderError(error.provider, clean, { ...error, cause: error });
   }
+  if (FastMCPError.isInstance(error)) return error;
   // The AI SDK wraps exhausted retries; the last attempt holds the provider's answer.
   const record = asRecord(error) ?? {};
   const inner = record.lastError !== undefined && record.name === "AI_RetryError" ? record.lastError : error;

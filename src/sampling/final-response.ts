@@ -80,7 +80,7 @@ function resultJsonSchema(schema: StandardSchemaV1): Record<string, unknown> {
   const converter = (schema["~standard"] as { jsonSchema?: JsonSchemaConverter }).jsonSchema;
   if (typeof converter?.input !== "function") {
     throw new FastMCPError(
-      "CONFIG",
+      "INVALID_ARGUMENT",
       "ctx.sample `result` must be a Standard Schema that also implements Standard JSON Schema " +
         "(zod >= 4.2, arktype, or valibot via toStandardJsonSchema).",
     );
@@ -90,7 +90,7 @@ function resultJsonSchema(schema: StandardSchemaV1): Record<string, unknown> {
     return converter.input({ target: "draft-2020-12" });
   } catch (error) {
     throw new FastMCPError(
-      "CONFIG",
+      "INVALID_ARGUMENT",
       `ctx.sample \`result\` has no JSON Schema: ${(error as Error).message}`,
       {
         cause: error,

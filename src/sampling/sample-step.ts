@@ -71,6 +71,7 @@ export async function sampleStep(
       host,
       byName: prepared.byName,
       maskErrorDetails: options.maskErrorDetails ?? false,
+      ...(options.exposeProviderErrors === true && { exposeProviderErrors: true }),
       concurrency,
     });
     history.push({ role: "user", content: toolResults });

@@ -87,6 +87,7 @@ export async function sampleWithTools(
     host,
     byName: prepared.byName,
     maskErrorDetails: options.maskErrorDetails ?? false,
+    ...(options.exposeProviderErrors === true && { exposeProviderErrors: true }),
     concurrency,
   };
   let messages = toSamplingMessages(input);

@@ -1,4 +1,5 @@
-import { errorMessage, FastMCPError, ToolError } from "../errors.js";
+import { toolErrorText } from "../error-policy.js";
+import { FastMCPError } from "../errors.js";
 import { toJsonSchema, validateWith } from "../server/schema.js";
 import { toCallToolResult } from "../server/tool-result.js";
 import type { SamplingHost } from "./round-trip.js";
@@ -109,6 +110,7 @@ export interface ToolRunner {
   host: SamplingHost;
   byName: Map<string, SamplingTool>;
   maskErrorDetails: boolean;
+  exposeProviderErrors?: boolean;
   concurrency: number | undefined;
 }
 
@@ -169,13 +171,8 @@ async function executeTool(
   } catch (error) {
     // Cancellation and misuse end the whole sample; anything else is the LLM's to see and handle.
     if (runner.host.signal.aborted || NESTED_INPUT in Object(error)) throw error;
-    return errorBlock(call.id, toolErrorText(error, call.name, runner.maskErrorDetails));
+    return errorBlock(call.id, toolErrorText(error, call.name, runner));
   }
-}
-
-function toolErrorText(error: unknown, name: string, mask: boolean): string {
-  if (ToolError.isInstance(error)) return error.message;
-  return mask ? `Error executing tool '${name}'` : `Error executing tool '${name}': ${errorMessage(error)}`;
 }
 
 const NESTED_INPUT = Symbol("fastmcp-ts.nested-input");
@@ -187,7 +184,7 @@ const NESTED_INPUT = Symbol("fastmcp-ts.nested-input");
  */
 export function nestedInputError(what: string): FastMCPError {
   const error = new FastMCPError(
-    "CONFIG",
+    "UNSUPPORTED",
     `ctx.${what} inside a sampling tool is not supported under protocol 2026-07-28: the tool runs once ` +
       "(ctx.once) and its input requests cannot be replayed. Do it in the calling tool instead.",
   );

@@ -177,8 +177,10 @@ export interface SampleOptions<R = unknown, Ctx = SamplingToolContext> {
   maxIterations?: number;
   /** `undefined`: sequential; `0`: unlimited; `n`: at most n tool calls at once. */
   toolConcurrency?: number;
-  /** Hide non-`ToolError` exception texts from the LLM in tool results (default: the server's `maskErrorDetails`). */
+  /** Hide the texts of errors that are not ours from the LLM in tool results (default: the server's `maskErrorDetails`). */
   maskErrorDetails?: boolean;
+  /** Give the LLM a `ProviderError`'s own text instead of its summary (default: the server's `exposeProviderErrors`). */
+  exposeProviderErrors?: boolean;
   /**
    * When the server's own handler answers and the tool's caller asked for progress (sent a
    * progress token), stream the answer and send each text delta as a progress notification

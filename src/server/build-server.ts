@@ -10,7 +10,8 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { ERROR_CODE_KEY, failureCode } from "../error-codes.js";
-import { errorMessage, FastMCPError, ToolError, type ToolErrorCode } from "../errors.js";
+import { type ToolErrorPolicy, toolErrorText } from "../error-policy.js";
+import type { ToolErrorCode } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
 import type { ProtocolEra } from "../sampling/types.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
@@ -21,7 +22,6 @@ import { installCompletion } from "./completion.js";
 import type { ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
-import { maskedProviderErrorText } from "./provider-error-text.js";
 import type { Registry } from "./registry.js";
 import { validateWith } from "./schema.js";
 import type { ResourceSubscriptions } from "./subscriptions.js";
@@ -98,7 +98,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
         clientCapabilities: clientCapabilitiesOf(sdk, era, legacyCapabilities),
         owner: setup.ownerOf(sdk),
         execute: (ctx) => tool.execute(args, ctx),
-        toResult: (outcome) => taskResult(outcome, name, runtime.maskErrorDetails),
+        toResult: (outcome) => taskResult(outcome, name, runtime),
       });
       if ("created" in call) return call.created as unknown as CallToolResult;
       try {
@@ -109,10 +109,7 @@ export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
         return toCallToolResult(outcome.complete);
       } catch (error) {
         if (error instanceof ProtocolError) throw error; // wire errors (-32021, -32602) stay wire errors
-        return errorResult(
-          toolErrorText(error, name, runtime.maskErrorDetails, runtime.exposeProviderErrors),
-          failureCode(error),
-        );
+        return errorResult(toolErrorText(error, name, runtime), failureCode(error));
       }
     },
   );
@@ -200,23 +197,20 @@ export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
 }
 
 /** A task body's outcome as the tool result a task completes with; protocol errors fail the task. */
-async function taskResult(outcome: Promise<unknown>, tool: string, mask: boolean): Promise<CallToolResult> {
+async function taskResult(
+  outcome: Promise<unknown>,
+  tool: string,
+  policy: ToolErrorPolicy,
+): Promise<CallToolResult> {
   try {
     return toCallToolResult(await outcome);
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
-    return errorResult(toolErrorText(error, tool, mask), failureCode(error));
+    return errorResult(toolErrorText(error, tool, policy), failureCode(error));
   }
 }
 
 /** The failure's code rides in `_meta`, so our Client reports the same `code` as on 2026-07-28. */
 function errorResult(text: string, code: ToolErrorCode): CallToolResult {
   return { content: [{ type: "text", text }], isError: true, _meta: { [ERROR_CODE_KEY]: code } };
-}
-
-function toolErrorText(error: unknown, tool: string, mask: boolean, exposeProvider = false): string {
-  const provider = exposeProvider ? undefined : maskedProviderErrorText(error);
-  if (provider !== undefined) return provider;
-  if (ToolError.isInstance(error) || FastMCPError.isInstance(error) || !mask) return errorMessage(error);
-  return `Error calling tool '${tool}'`;
 }

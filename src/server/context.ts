@@ -133,8 +133,15 @@ export class Context implements SamplingToolContext {
   }
 
   // Sampling tools' error texts go to the LLM: masked as the server's own tool errors are, unless told.
-  private withMaskDefault<O extends { maskErrorDetails?: boolean }>(options: O): O {
-    return { ...options, maskErrorDetails: options.maskErrorDetails ?? this.init.runtime.maskErrorDetails };
+  private withMaskDefault<O extends { maskErrorDetails?: boolean; exposeProviderErrors?: boolean }>(
+    options: O,
+  ): O {
+    const { maskErrorDetails, exposeProviderErrors } = this.init.runtime;
+    return {
+      ...options,
+      maskErrorDetails: options.maskErrorDetails ?? maskErrorDetails,
+      exposeProviderErrors: options.exposeProviderErrors ?? exposeProviderErrors === true,
+    };
   }
 
   /**

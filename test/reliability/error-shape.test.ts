@@ -8,6 +8,7 @@ import {
   NO_SAMPLING,
   NO_SAMPLING_TOOLS,
   NO_SAMPLING_TOOLS_HINT,
+  ProviderError,
   type SamplingHandler,
   ToolError,
 } from "../../src/index.js";
@@ -43,6 +44,8 @@ const textOf = (messages: Array<{ content: unknown }>) => {
 const handler: SamplingHandler = (messages, _params, context) => {
   const cue = textOf(messages);
   if (cue === "throw") throw new Error("the handler broke on purpose");
+  if (cue === "provider")
+    throw new ProviderError("Ollama", "Ollama API error 503: model is loading", { status: 503 });
   if (cue === "invalid") return 42 as unknown as string;
   if (cue === "hang") {
     return new Promise((_resolve, reject) => {
@@ -65,6 +68,11 @@ const SCENARIOS: Record<string, Scenario> = {
     client: "handler",
     call: (c) => c.callTool("sample", { prompt: "throw" }),
     message: (text) => expect(text).toBe("the handler broke on purpose"),
+  },
+  "the client's sampling handler's LLM provider fails (ProviderError)": {
+    client: "handler",
+    call: (c) => c.callTool("sample", { prompt: "provider" }),
+    message: (text) => expect(text).toBe("Ollama API error 503: model is loading"),
   },
   "the client's sampling handler returns an invalid result": {
     client: "handler",
@@ -96,6 +104,14 @@ const SCENARIOS: Record<string, Scenario> = {
     client: "none",
     call: (c) => c.callTool("throws"),
     message: (text) => expect(text).toBe("the tool broke unexpectedly"),
+  },
+  "the server's LLM provider fails and the tool lets the ProviderError escape": {
+    client: "none",
+    call: (c) => c.callTool("server_llm_fails"),
+    message: (text) =>
+      expect(text).toBe(
+        "The server's LLM failed: OpenAI API error 401 (invalid_api_key) (details withheld; exposeProviderErrors shows them)",
+      ),
   },
   "the arguments fail the tool's schema": {
     client: "none",
@@ -145,7 +161,7 @@ describe.each(cells())("error shape on $transport / $era", (cell: Cell) => {
     expect((error as { code?: unknown }).code).toBe(row.code);
     scenario.message((error as Error).message);
     // The connection keeps serving after every one of them.
-    expect((await client.listTools()).length).toBe(5);
+    expect((await client.listTools()).length).toBe(6);
   });
 
   it("a missing capability keeps the wire error reachable: 2026 gives the spec's -32021 as the cause", async () => {

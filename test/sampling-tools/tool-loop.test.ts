@@ -109,10 +109,10 @@ describe.each(matrix)("ctx.sample with tools on $transport × $era via $mode", (
       expect(result!.text).toContain("Unknown tool 'nope'");
     });
 
-    it("answers a throwing tool with its message (unmasked by default); ToolError passes as is", async () => {
+    it("answers a throwing tool with its message, as a server tool error reads (unmasked by default); ToolError passes as is", async () => {
       const { outcome, executions } = await run("errors");
       expect(JSON.parse(outcome.text)).toEqual([
-        { id: "t0_0", text: "Error executing tool 'explode': kaboom", isError: true },
+        { id: "t0_0", text: "kaboom", isError: true },
         { id: "t0_1", text: "not allowed: refused", isError: true },
       ]);
       expect(executions).toEqual({ explode: 1, refuse: 1 }); // a failing tool is not re-run on later rounds
@@ -121,7 +121,7 @@ describe.each(matrix)("ctx.sample with tools on $transport × $era via $mode", (
     it("masks error details on request, but never a ToolError", async () => {
       const { outcome } = await run("errors-masked");
       expect(JSON.parse(outcome.text)).toEqual([
-        { id: "t0_0", text: "Error executing tool 'explode'", isError: true },
+        { id: "t0_0", text: "Error calling tool 'explode'", isError: true },
         { id: "t0_1", text: "not allowed: refused", isError: true },
       ]);
     });
@@ -180,7 +180,7 @@ describe.each(matrix)("ctx.sample with tools on $transport × $era via $mode", (
       const { outcome } = await run("par-errors");
       expect(JSON.parse(outcome.text)).toEqual([
         { id: "t0_0", text: "1", isError: false },
-        { id: "t0_1", text: "Error executing tool 'explode': kaboom", isError: true },
+        { id: "t0_1", text: "kaboom", isError: true },
       ]);
     });
 
@@ -382,15 +382,12 @@ describe.each(cells({ transports: ["memory"] }))("server maskErrorDetails on $tr
 
   it("is the default for sampling tools' error texts (ToolError still passes)", async () => {
     expect((await results("errors")).map((r) => r.text)).toEqual([
-      "Error executing tool 'explode'",
+      "Error calling tool 'explode'",
       "not allowed: refused",
     ]);
   });
 
   it("and maskErrorDetails: false overrides it", async () => {
-    expect((await results("errors-unmasked")).map((r) => r.text)).toEqual([
-      "Error executing tool 'explode': kaboom",
-      "not allowed: refused",
-    ]);
+    expect((await results("errors-unmasked")).map((r) => r.text)).toEqual(["kaboom", "not allowed: refused"]);
   });
 });

@@ -106,7 +106,7 @@ describe("final_response", () => {
     expect(errorOf(() => createFinalResponse({} as never)).code).toBe("INVALID_ARGUMENT");
     const noJson = { "~standard": { version: 1, vendor: "x", validate: (value: unknown) => ({ value }) } };
     const error = errorOf(() => createFinalResponse(noJson as never));
-    expect(error.code).toBe("CONFIG");
+    expect(error.code).toBe("INVALID_ARGUMENT");
     expect(error.message).toContain("Standard JSON Schema");
   });
 });
