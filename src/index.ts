@@ -108,7 +108,12 @@ export {
   type SessionStore,
 } from "./server/session-store.js";
 export type { TaskOptions } from "./tasks/task-runner.js";
-export { InMemoryTaskStore, type TaskRecord, type TaskStore } from "./tasks/task-store.js";
+export {
+  InMemoryTaskStore,
+  type SharedTaskStore,
+  type TaskRecord,
+  type TaskStore,
+} from "./tasks/task-store.js";
 export {
   type CreateTaskResult,
   type DetailedTask,

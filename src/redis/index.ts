@@ -1,5 +1,5 @@
 import type { SessionRecord, SessionStore } from "../server/session-store.js";
-import { closeRedis, openRedis, type RedisConnection } from "./redis-connection.js";
+import { lazyRedis } from "./redis-connection.js";
 import { redisEventStore } from "./redis-event-store.js";
 
 export interface RedisSessionStoreOptions {
@@ -39,38 +39,11 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   }
   const prefix = options.keyPrefix ?? "fastmcp:";
   const ttl = String(options.ttlSeconds ?? 1800);
-  const connection = { url: options.url, ...(options.onerror !== undefined && { onerror: options.onerror }) };
-  let commands: Promise<RedisConnection> | undefined;
-  let subscriber: Promise<RedisConnection> | undefined;
-  // A failed first connect is retried by the next call instead of being remembered forever.
-  const lazily = (open: () => Promise<RedisConnection>, reset: () => void) => {
-    const opening = open();
-    opening.catch(reset);
-    return opening;
-  };
-  const redis = () => {
-    commands ??= lazily(
-      () => openRedis(connection),
-      () => {
-        commands = undefined;
-      },
-    );
-    return commands;
-  };
-  const pubsub = () => {
-    subscriber ??= lazily(
-      async () => {
-        const client = (await redis()).duplicate();
-        client.on("error", (error) => options.onerror?.(error));
-        await client.connect();
-        return client;
-      },
-      () => {
-        subscriber = undefined;
-      },
-    );
-    return subscriber;
-  };
+  const clients = lazyRedis({
+    url: options.url,
+    ...(options.onerror !== undefined && { onerror: options.onerror }),
+  });
+  const redis = () => clients.commands();
   const key = (id: string) => `${prefix}s:${id}`;
   const run = async (script: string, id: string, ...args: string[]) =>
     (await redis()).sendCommand(["EVAL", script, "1", key(id), ttl, ...args]);
@@ -99,7 +72,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       return Number(await (await redis()).publish(prefix + channel, message));
     },
     async subscribe(channel, listener) {
-      const client = await pubsub();
+      const client = await clients.subscriber();
       await client.subscribe(prefix + channel, listener);
       return async () => {
         await client.unsubscribe(prefix + channel, listener).catch(() => undefined);
@@ -109,15 +82,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       options.resumable === false
         ? undefined
         : (sessionId) => redisEventStore(redis, prefix, sessionId, Number(ttl)),
-    async close() {
-      const opened = [subscriber, commands];
-      subscriber = undefined;
-      commands = undefined;
-      for (const client of opened) {
-        const ready = await client?.catch(() => undefined);
-        if (ready !== undefined) await closeRedis(ready);
-      }
-    },
+    close: () => clients.close(),
   };
 }
 
@@ -139,4 +104,6 @@ function toRecord(flat: string[]): SessionRecord | undefined {
 }
 
 export type { SessionPatch, SessionRecord, SessionStore } from "../server/session-store.js";
+export type { SharedTaskStore, TaskRecord, TaskStore } from "../tasks/task-store.js";
+export { type RedisTaskStoreOptions, redisTaskStore } from "./redis-task-store.js";
 export { type RedisReplayCacheOptions, redisReplayCache } from "./replay-cache.js";

@@ -29,7 +29,7 @@ export async function openRedis(options: ConnectOptions): Promise<RedisConnectio
   } catch (error) {
     throw new FastMCPError(
       "CONFIG",
-      `redisSessionStore needs the "redis" package (node-redis): npm install redis. (${String(error)})`,
+      `fastmcp-ts/redis needs the "redis" package (node-redis): npm install redis. (${String(error)})`,
     );
   }
   const client = redis.createClient({
@@ -54,4 +54,53 @@ export async function closeRedis(client: RedisConnection): Promise<void> {
   } catch {
     client.destroy();
   }
+}
+
+/** A command connection and a subscriber connection, each opened on first use and shared after. */
+export interface LazyRedis {
+  commands(): Promise<RedisConnection>;
+  subscriber(): Promise<RedisConnection>;
+  close(): Promise<void>;
+}
+
+export function lazyRedis(options: ConnectOptions): LazyRedis {
+  let commands: Promise<RedisConnection> | undefined;
+  let subscriber: Promise<RedisConnection> | undefined;
+  // A failed first connect is retried by the next call instead of being remembered forever.
+  const remember = (opening: Promise<RedisConnection>, forget: () => void) => {
+    opening.catch(forget);
+    return opening;
+  };
+  const lazy: LazyRedis = {
+    commands() {
+      commands ??= remember(openRedis(options), () => {
+        commands = undefined;
+      });
+      return commands;
+    },
+    subscriber() {
+      subscriber ??= remember(
+        (async () => {
+          const client = (await lazy.commands()).duplicate();
+          client.on("error", (error) => options.onerror?.(error));
+          await client.connect();
+          return client;
+        })(),
+        () => {
+          subscriber = undefined;
+        },
+      );
+      return subscriber;
+    },
+    async close() {
+      const opened = [subscriber, commands];
+      subscriber = undefined;
+      commands = undefined;
+      for (const client of opened) {
+        const ready = await client?.catch(() => undefined);
+        if (ready !== undefined) await closeRedis(ready);
+      }
+    },
+  };
+  return lazy;
 }

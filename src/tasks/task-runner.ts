@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { errorMessage, FastMCPError } from "../errors.js";
 import { INPUT_KINDS, type InputMethod } from "../sampling/replay.js";
-import { InMemoryTaskStore, type TaskRecord, type TaskStore } from "./task-store.js";
+import { TaskCluster } from "./task-cluster.js";
+import { InMemoryTaskStore, isSharedTaskStore, type TaskRecord, type TaskStore } from "./task-store.js";
 import {
   type CreateTaskResult,
   type DetailedTask,
@@ -12,7 +13,10 @@ import {
 } from "./types.js";
 
 export interface TaskOptions {
-  /** Where task records live. Default: this process's memory. */
+  /**
+   * Where task records live. Default: this process's memory. A shared store (`redisTaskStore` from
+   * fastmcp-ts/redis) lets any instance behind a balancer serve any task's `tasks/*` requests.
+   */
   store?: TaskStore;
   /** How long a task stays readable after its last change (and how long a parked task waits). Default 1 hour. */
   ttlMs?: number;
@@ -87,6 +91,8 @@ export class TaskEngine {
   readonly ttlMs: number;
   readonly pollIntervalMs: number;
   private readonly live = new Map<string, LiveTask>();
+  /** With a shared store: this instance's heartbeat and its route to the other instances. */
+  private readonly cluster: TaskCluster | undefined;
 
   constructor(options: TaskOptions = {}) {
     this.ttlMs = positiveInteger(options.ttlMs ?? DEFAULT_TASK_TTL_MS, "tasks.ttlMs");
@@ -95,6 +101,12 @@ export class TaskEngine {
       "tasks.pollIntervalMs",
     );
     this.store = options.store ?? new InMemoryTaskStore();
+    this.cluster = isSharedTaskStore(this.store)
+      ? new TaskCluster(this.store, {
+          update: (taskId, owner, responses) => this.update(taskId, owner, responses, true),
+          cancel: (taskId, owner) => this.cancel(taskId, owner, true),
+        })
+      : undefined;
   }
 
   /** Tasks whose body has not finished in this process. */
@@ -114,13 +126,18 @@ export class TaskEngine {
       pollIntervalMs: this.pollIntervalMs,
       owner,
     };
+    if (this.cluster !== undefined) {
+      // Before the record names this instance: its heartbeat and its channel must already exist.
+      await this.cluster.join();
+      record.node = this.cluster.node;
+    }
     const controller = new AbortController();
     const task: LiveTask = {
       record,
       controller,
       waiters: new Map(),
       input: new TaskInput((key, request) => this.park(task, key, request)),
-      saved: this.store.put(structuredClone(record)),
+      saved: this.store.put(structuredClone(record)).then(() => undefined),
     };
     await task.saved;
     this.live.set(record.taskId, task);
@@ -139,8 +156,12 @@ export class TaskEngine {
     return view(await this.find(taskId, owner));
   }
 
-  /** Delivers answers by key; unknown or already answered keys are ignored. */
-  async update(taskId: unknown, owner: string, responses: unknown): Promise<void> {
+  /**
+   * Delivers answers by key; unknown or already answered keys are ignored. For a task running on
+   * another instance (shared store), the answers are forwarded there; `forwarded` marks a request
+   * that already was, so it is never sent on again.
+   */
+  async update(taskId: unknown, owner: string, responses: unknown, forwarded = false): Promise<void> {
     if (typeof responses !== "object" || responses === null || Array.isArray(responses)) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
@@ -151,6 +172,10 @@ export class TaskEngine {
     const task = this.live.get(record.taskId);
     if (task === undefined) {
       if (TERMINAL_STATUSES.has(record.status)) return; // answers to a finished task change nothing
+      if (this.runsElsewhere(record, forwarded)) {
+        await this.cluster!.forward(record, owner, { k: "update", responses });
+        return;
+      }
       throw notHere(record.taskId);
     }
     const requests = { ...task.record.inputRequests };
@@ -171,11 +196,15 @@ export class TaskEngine {
   }
 
   /** Cancels a running task (its `ctx.signal` aborts); a finished one is left as it is. */
-  async cancel(taskId: unknown, owner: string): Promise<void> {
+  async cancel(taskId: unknown, owner: string, forwarded = false): Promise<void> {
     const record = await this.find(taskId, owner);
     const task = this.live.get(record.taskId);
     if (task === undefined) {
       if (TERMINAL_STATUSES.has(record.status)) return;
+      if (this.runsElsewhere(record, forwarded)) {
+        await this.cluster!.forward(record, owner, { k: "cancel" });
+        return;
+      }
       throw notHere(record.taskId);
     }
     this.settle(task, { status: "cancelled", statusMessage: "Cancelled by the client" });
@@ -183,14 +212,23 @@ export class TaskEngine {
     await task.saved;
   }
 
-  /** Aborts every running task and closes the store. */
+  /**
+   * Fails every running task (stored so, for whoever polls next, here or on another instance),
+   * aborts their bodies, stops this instance's heartbeat and closes the store.
+   */
   async close(): Promise<void> {
     const tasks = [...this.live.values()];
+    const message = "The server instance running this task shut down before the task finished";
     for (const task of tasks) {
-      this.settle(task, { status: "cancelled", statusMessage: "The server shut down" });
+      this.settle(task, {
+        status: "failed",
+        statusMessage: message,
+        error: { code: ProtocolErrorCode.InternalError, message },
+      });
       task.controller.abort(new FastMCPError("CANCELLED", "The server shut down"));
     }
     await Promise.allSettled(tasks.map((task) => task.saved));
+    await this.cluster?.close();
     await this.store.close?.();
   }
 
@@ -244,7 +282,34 @@ export class TaskEngine {
     record.lastUpdatedAt = new Date().toISOString();
     if (!TERMINAL_STATUSES.has(record.status)) this.armExpiry(task);
     const snapshot = structuredClone(record);
-    task.saved = task.saved.then(() => this.store.put(snapshot)).catch(() => undefined);
+    task.saved = task.saved
+      .then(() => this.store.put(snapshot))
+      .then((kept: unknown) => {
+        if (kept === false) this.lost(task);
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * A shared store refused a write: another instance already ended the task (it took this one for
+   * dead, e.g. after heartbeats failed to reach the store). That outcome stands; the body stops.
+   */
+  private lost(task: LiveTask): void {
+    if (this.live.get(task.record.taskId) !== task) return;
+    this.live.delete(task.record.taskId);
+    clearTimeout(task.expiry);
+    task.record.status = "failed";
+    task.controller.abort(new FastMCPError("CANCELLED", "Another server instance ended this task"));
+  }
+
+  /** A task record whose body runs on another instance this request may be forwarded to. */
+  private runsElsewhere(record: TaskRecord, forwarded: boolean): boolean {
+    return (
+      !forwarded &&
+      this.cluster !== undefined &&
+      record.node !== undefined &&
+      record.node !== this.cluster.node
+    );
   }
 
   // A task nobody touches for ttlMs (a client that went away mid-input) is stopped and forgotten.
@@ -262,12 +327,14 @@ export class TaskEngine {
     if (typeof taskId !== "string" || taskId.length === 0) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, "taskId must be a non-empty string");
     }
-    const record = this.live.get(taskId)?.record ?? (await this.store.get(taskId));
+    const live = this.live.get(taskId)?.record;
+    const record = live ?? (await this.store.get(taskId));
     // Another principal's task reads as unknown: its id alone must not reveal it exists.
     if (record === undefined || record.owner !== owner) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown task: ${taskId}`);
     }
-    return record;
+    // Read from a shared store: a task whose instance stopped beating is failed from now on.
+    return live !== undefined || this.cluster === undefined ? record : this.cluster.vouch(record);
   }
 }
 
