@@ -14,7 +14,8 @@ export interface TaskClusterHost {
 type Forwarded = { k: "update"; responses: unknown } | { k: "cancel" };
 type Envelope =
   | (Forwarded & { id: string; from: string; taskId: string; owner: string })
-  | { k: "reply"; id: string; error?: { code: number; message: string } };
+  | { k: "reply"; id: string; error?: { code: number; message: string } }
+  | { k: "ping" };
 
 interface Pending {
   resolve: () => void;
@@ -22,6 +23,8 @@ interface Pending {
 }
 
 const channel = (node: string) => `tasks:${node}`;
+/** Asks nothing: published only to learn whether anyone still listens on a channel. */
+const PING = JSON.stringify({ k: "ping" });
 /** Nobody subscribed to the owner's channel: it died, or it is re-subscribing after a reconnect. */
 const PUBLISH_ATTEMPTS = 20;
 const PUBLISH_RETRY_MS = 100;
@@ -77,13 +80,16 @@ export class TaskCluster {
   }
 
   /**
-   * The record as it stands: a task whose instance has no current heartbeat is marked failed (and
-   * stored so) here, by whichever instance reads it first.
+   * The record as it stands: a task whose instance has no current heartbeat and no longer listens
+   * on its channel is marked failed (and stored so) here, by whichever instance reads it first.
    */
   async vouch(record: TaskRecord): Promise<TaskRecord> {
     const { node } = record;
     if (node === undefined || node === this.node || TERMINAL_STATUSES.has(record.status)) return record;
     if (await this.store.alive(node)) return record;
+    // Heartbeats also lapse while the store is unreachable (an outage longer than the lease): an
+    // instance still subscribed to its channel is alive and renews its heartbeat shortly.
+    if ((await this.store.publish(channel(node), PING)) > 0) return record;
     return this.markLost(record);
   }
 
@@ -184,6 +190,7 @@ export class TaskCluster {
       else waiter?.reject(new ProtocolError(envelope.error.code, envelope.error.message));
       return;
     }
+    if (envelope.k === "ping") return;
     if (typeof envelope.from !== "string" || typeof envelope.taskId !== "string") return;
     let error: { code: number; message: string } | undefined;
     try {
