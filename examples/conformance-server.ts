@@ -450,7 +450,18 @@ export function buildConformanceServer(): FastMCP {
     description: "Asks two questions at once",
     task: true,
     execute: async (_args, ctx) => {
-      const [first, second] = await Promise.all([askName(ctx, "First name?"), askName(ctx, "Second name?")]);
+      // The scenario answers each with { name, confirm }: both are asked for (answers carrying a field
+      // the schema did not ask for are refused).
+      const ask = (message: string) =>
+        ctx.elicit({
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: { name: { type: "string" }, confirm: { type: "boolean" } },
+            required: ["name"],
+          },
+        });
+      const [first, second] = await Promise.all([ask("First name?"), ask("Second name?")]);
       return `Got ${text(first.content?.name)} and ${text(second.content?.name)}`;
     },
   });
