@@ -1,5 +1,7 @@
-// Python FastMCP's tests/client/test_sampling.py, translated, plus behaviours §8.10 of the research
-// notes lists as untested there (who answers: sampling-dispatch.test.ts). One body per transport × era.
+// Python FastMCP's tests/client/test_sampling.py (https://github.com/PrefectHQ/fastmcp/tree/v3.4.7,
+// the last release with server-side sampling), translated, plus what it leaves untested: "always"
+// without a handler, options reaching the client, a failing client handler (who answers:
+// sampling-dispatch.test.ts). One body per transport × era.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   Client,
@@ -49,7 +51,8 @@ describe("FastMCP and Client configuration", () => {
 });
 
 describe("SamplingResult from a multi-block answer", () => {
-  // Array content is valid on the wire only with tools (issue 5); the shaping itself is checked here.
+  // The wire allows array content only in answers to requests that offered tools, so no transport
+  // carries this shape without tools; the shaping itself is checked here.
   it("joins every text block with newlines and keeps all blocks", () => {
     const content = [
       { type: "text" as const, text: "first" },

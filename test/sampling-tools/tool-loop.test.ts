@@ -1,5 +1,6 @@
-// Python FastMCP's tool-loop and typed-result tests (tests/client/test_sampling_tool_loop.py,
-// test_sampling_result_types.py) and the §8.10 gaps, translated. Every body runs over
+// Python FastMCP's tool-loop and typed-result tests (tests/client/test_sampling_tool_loop.py and
+// test_sampling_result_types.py in https://github.com/PrefectHQ/fastmcp/tree/v3.4.7) and what they
+// leave untested (masking, the iteration cap, primitive result types), translated. Every body runs over
 // memory + stdio × 2025 + 2026, and twice: answered by a real client's handler (our Client with
 // sampling.tools; on 2026 each LLM step is an input_required round) and by the server's fallback
 // handler (client without sampling). The scripted LLM lives in test/fixtures/tools-script.ts and
@@ -134,7 +135,7 @@ describe.each(matrix)("ctx.sample with tools on $transport × $era via $mode", (
       expect(executions).toEqual({});
     });
 
-    it("detects tool_use blocks whatever the stopReason says (Python's bug §11.3)", async () => {
+    it("detects tool_use blocks whatever the stopReason says (Python FastMCP looks only at a stopReason of toolUse)", async () => {
       const { outcome, executions } = await run("tool-use-endturn");
       expect(outcome.text).toBe("final: Sunny in Oslo");
       expect(executions).toEqual({ get_weather: 1 });
@@ -237,7 +238,7 @@ describe.each(matrix)("ctx.sample with tools on $transport × $era via $mode", (
       expect(blocksOf(outcome.history[2])).toHaveLength(1);
     });
 
-    it("an invalid final_response beside another tool: one user turn with both results (Python's bug §2.7.1)", async () => {
+    it("an invalid final_response beside another tool: one user turn with both results (Python FastMCP sends two, the second one answering an id already answered)", async () => {
       const { outcome, executions } = await run("typed-retry-mixed");
       expect(outcome.result).toBe(3);
       expect(executions).toEqual({ add: 1 });

@@ -99,7 +99,7 @@ describe("toolOrderingViolation", () => {
       "messages[2]: tool_result ids [a, a] do not match the tool_use ids [a] of the previous message",
     ],
     [
-      // Python FastMCP's validation retry (§2.7.1): a second user turn answering the same id
+      // What Python FastMCP's validation retry sends: a second user turn answering the same id
       "two consecutive user turns answering one id",
       [user("hi"), uses("a"), results("a"), results("a")],
       "messages[3]: tool_result blocks do not answer any tool_use in the previous message",
