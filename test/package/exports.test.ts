@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import {
-  existsSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -10,21 +10,39 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
+const TSDOWN = fileURLToPath(import.meta.resolve("tsdown/run"));
+/** A fresh build of the current sources, laid out as an installed package: package.json + dist/. */
+let pkg: string;
 let consumer: string;
 
 beforeAll(() => {
-  // The built package, as another project sees it: through its exports map, not its sources.
-  if (!existsSync(join(root, "dist/index.mjs")))
-    execFileSync("npx", ["tsdown"], { cwd: root, stdio: "ignore" });
+  // Built here, every run, into a directory of its own: a dist/ left over from another checkout
+  // would test old code, and the repository's dist/ stays whatever `npm run build` made it.
+  // The JavaScript is what `npm run build` emits; the declarations (most of the build's time) are
+  // checked on the packed package by scripts/package-smoke.sh (attw).
+  pkg = mkdtempSync(join(tmpdir(), "fastmcp-built-"));
+  const out = join(pkg, "dist");
+  execFileSync(process.execPath, [TSDOWN, "--out-dir", out, "--no-dts", "--logLevel", "error"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  copyFileSync(join(root, "package.json"), join(pkg, "package.json"));
+  // The package's own dependencies resolve from the repository's install, as from an app's.
+  symlinkSync(join(root, "node_modules"), join(pkg, "node_modules"), "dir");
+  // Another project, which sees the package only through its exports map.
   consumer = mkdtempSync(join(tmpdir(), "fastmcp-consumer-"));
   mkdirSync(join(consumer, "node_modules"));
-  symlinkSync(root, join(consumer, "node_modules/fastmcp-ts"), "dir");
+  symlinkSync(pkg, join(consumer, "node_modules/fastmcp-ts"), "dir");
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ type: "module" }));
-}, 120_000);
-afterAll(() => rmSync(consumer, { recursive: true, force: true }));
+}, 180_000);
+afterAll(() => {
+  rmSync(consumer, { recursive: true, force: true });
+  rmSync(pkg, { recursive: true, force: true });
+});
 
 const run = (code: string) =>
   execFileSync(process.execPath, ["--input-type=module", "-e", code], {
@@ -75,7 +93,7 @@ describe("the built package", () => {
     `);
     expect(out).toBe("function function true");
     // No static import of the peer: a server that never connects to Redis never loads it.
-    expect(readFileSync(join(root, "dist/redis.mjs"), "utf8")).not.toMatch(/^import[^;]*from\s*"redis"/m);
+    expect(readFileSync(join(pkg, "dist/redis.mjs"), "utf8")).not.toMatch(/^import[^;]*from\s*"redis"/m);
   });
 
   it("keeps provider SDKs out of the core entry's import graph", () => {
@@ -92,7 +110,7 @@ describe("the built package", () => {
         else bare.add(specifier);
       }
     };
-    visit(join(root, "dist/index.mjs"));
+    visit(join(pkg, "dist/index.mjs"));
     expect(seen.size).toBeGreaterThan(1);
     expect(
       [...bare].filter((name) =>
@@ -113,11 +131,11 @@ describe("the built CLI's install", () => {
     );
     const printed = execFileSync(
       process.execPath,
-      [join(root, "dist/cli/main.mjs"), "install", "mcp-json", "server.ts", "--name", "c"],
+      [join(pkg, "dist/cli/main.mjs"), "install", "mcp-json", "server.ts", "--name", "c"],
       { cwd: consumer, encoding: "utf8" },
     );
     const entry = (JSON.parse(printed) as Record<string, { command: string; args: string[] }>).c!;
-    expect(entry.args).toEqual([join(root, "dist/cli/main.mjs"), "run", join(consumer, "server.ts")]);
+    expect(entry.args).toEqual([join(pkg, "dist/cli/main.mjs"), "run", join(consumer, "server.ts")]);
     const client = new Client({ name: "host", version: "1.0.0" });
     await client.connect(
       new StdioClientTransport({
