@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
 const UNIT_TESTS = [
   "test/cli/host-paths.test.ts",
   "test/core/model-selection.test.ts",
+  "test/core/tool-error-policy.test.ts",
   "test/human/human-handler.test.ts",
   "test/human/with-approval.test.ts",
   "test/property/*.property.test.ts",
