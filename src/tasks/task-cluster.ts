@@ -28,6 +28,8 @@ const PING = JSON.stringify({ k: "ping" });
 /** Nobody subscribed to the owner's channel: it died, or it is re-subscribing after a reconnect. */
 const PUBLISH_ATTEMPTS = 20;
 const PUBLISH_RETRY_MS = 100;
+/** How long a client takes to reconnect to the store after an outage (node-redis backs off to 1 s). */
+const RECONNECT_MS = 1_000;
 /** The owner only hands answers to a waiting body and writes one record: this is generous. */
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -86,11 +88,7 @@ export class TaskCluster {
   async vouch(record: TaskRecord): Promise<TaskRecord> {
     const { node } = record;
     if (node === undefined || node === this.node || TERMINAL_STATUSES.has(record.status)) return record;
-    if (await this.store.alive(node)) return record;
-    // Heartbeats also lapse while the store is unreachable (an outage longer than the lease): an
-    // instance still subscribed to its channel is alive and renews its heartbeat shortly.
-    if ((await this.store.publish(channel(node), PING)) > 0) return record;
-    return this.markLost(record);
+    return (await this.gone(node)) ? this.markLost(record) : record;
   }
 
   /**
@@ -112,7 +110,7 @@ export class TaskCluster {
     try {
       for (let attempt = 0; ; attempt++) {
         if ((await this.store.publish(channel(node), message)) > 0) break;
-        if (!(await this.store.alive(node))) {
+        if (await this.gone(node)) {
           await this.markLost(record);
           return false;
         }
@@ -159,6 +157,20 @@ export class TaskCluster {
     );
     await this.unsubscribe?.().catch(() => undefined);
     if (joined === true) await this.store.endHeartbeat(this.node).catch(() => undefined);
+  }
+
+  /**
+   * Whether instance `node` stopped: no current heartbeat and nobody on its channel, twice. Both
+   * also lapse while the store is unreachable (an outage longer than the lease); an instance that
+   * comes back resubscribes at once and renews its heartbeat within a third of the lease, so the
+   * second look waits that long (plus a reconnect) before calling it dead.
+   */
+  private async gone(node: string): Promise<boolean> {
+    const present = async () =>
+      (await this.store.alive(node)) || (await this.store.publish(channel(node), PING)) > 0;
+    if (await present()) return false;
+    await new Promise((resolve) => setTimeout(resolve, this.store.leaseMs / 3 + RECONNECT_MS));
+    return !(await present());
   }
 
   private async markLost(record: TaskRecord): Promise<TaskRecord> {

@@ -218,6 +218,37 @@ describe("tasks behind nginx round robin, three instances, Redis task store", ()
     expect((await rpc(byName("A").url, "alice", "tasks/get", { taskId })).result!.status).toBe("cancelled");
   });
 
+  it("Redis restarted for longer than the lease: the running instance is not taken for dead, its task finishes", async () => {
+    const [a, b, c] = [byName("A").url, byName("B").url, byName("C").url];
+    const mine = token();
+    const created = (
+      await rpc(a, "alice", "tools/call", { name: "chain", arguments: { token: mine, steps: 2 } })
+    ).result!;
+    const taskId = created.taskId as string;
+    await until([b], taskId, (task) => task.status === "input_required");
+    await redis.restart("SIGKILL", LEASE_MS + 1_000);
+
+    // Requests fail while the instances reconnect; then the task is where it was, on every instance.
+    let task: Task | undefined;
+    for (let i = 0; i < 200 && task === undefined; i++) {
+      const reply = await rpc([b, c][i % 2]!, "alice", "tasks/get", { taskId });
+      if (reply.result !== undefined) task = reply.result as Task;
+      else await sleep(100);
+    }
+    expect(task?.status).toBe("input_required");
+    for (let step = 0; step < 2; step++) {
+      const parked = await until([b, c], taskId, (t) => t.status === "input_required");
+      const key = Object.keys(parked.inputRequests!)[0]!;
+      const ack = await rpc(c, "alice", "tasks/update", {
+        taskId,
+        inputResponses: { [key]: answer(`r${step}`) },
+      });
+      expect(ack.error).toBeUndefined();
+    }
+    const done = await until([b], taskId, (t) => t.status === "completed");
+    expect(done.result).toMatchObject({ content: [{ type: "text", text: "A|r0,r1" }] });
+  });
+
   it("the instance running a task is SIGKILLed: the next poll on another instance reads failed, clearly, and stays so", async () => {
     const doomed = await startInstance("D", env);
     extra.push(doomed);
