@@ -1,6 +1,22 @@
 import { FastMCPError, type FastMCPErrorCode, ToolError, type ToolErrorCode } from "./errors.js";
 
 /**
+ * JSON-RPC error codes this package sends that the SDK's `ProtocolErrorCode` does not name (it
+ * covers the spec's; these are the Streamable HTTP transport's and our own). Every wire error is
+ * built from one of the two, never from a bare number.
+ */
+export const WireErrorCode = {
+  /** JSON-RPC's generic server error: a bad session header, a disallowed method, a refused Host or credential. */
+  ServerError: -32000,
+  /** An unknown (or expired) `Mcp-Session-Id`, with HTTP 404, as the SDK's transport answers it. */
+  SessionNotFound: -32001,
+  /** A sampling request refused by the client's rate limit or queue bound (`data.retryAfterMs`). */
+  RateLimited: -32029,
+  /** A person declined a sampling request (or its answer) in the human-in-the-loop handler. */
+  UserRejected: -1,
+} as const;
+
+/**
  * How a failure's code crosses the wire, so `callTool`'s caller sees the same `code` on 2025 (where
  * the failure happens on the server and arrives as an error result) and 2026-07-28 (where a sampling
  * failure happens in the client itself). An error result carries it in `_meta`; a client's JSON-RPC

@@ -10,6 +10,8 @@ export { type ClientOAuthOptions, FastMcpOAuthProvider } from "./client/oauth/oa
 export { memoryStateStore, type OAuthClientState, type OAuthStateStore } from "./client/oauth/state-store.js";
 export { RATE_LIMITED, type RateLimitOptions, withRateLimit } from "./client/rate-limit.js";
 export type { ClientTarget, StdioTarget } from "./client/target.js";
+// Codes, not message texts: match a failure on `error.code` (or a JSON-RPC error on these numbers).
+export { WireErrorCode } from "./error-codes.js";
 export {
   ErrorCode,
   FastMCPError,
@@ -24,23 +26,15 @@ export {
   type HumanSamplingHandler,
   type HumanSamplingHandlerOptions,
   USER_REJECTED_CODE,
-  USER_REJECTED_MESSAGE,
 } from "./human/human-handler.js";
 export {
   type ApprovalOptions,
   type ApprovedSamplingHandler,
-  USER_REJECTED_ANSWER_MESSAGE,
   withApproval,
 } from "./human/with-approval.js";
 export { selectModel } from "./sampling/model-selection.js";
 export { memoryReplayCache, type ReplayCache } from "./sampling/replay-cache.js";
-export {
-  NO_SAMPLING,
-  NO_SAMPLING_TOOLS,
-  NO_SAMPLING_TOOLS_HINT,
-  SAMPLE_TIMEOUT_META_KEY,
-  type SamplingHandlerBehavior,
-} from "./sampling/round-trip.js";
+export { SAMPLE_TIMEOUT_META_KEY, type SamplingHandlerBehavior } from "./sampling/round-trip.js";
 export type {
   ContentBlock,
   CreateMessageResult,

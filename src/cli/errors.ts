@@ -1,5 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
-
 /** Exit codes: 0 ok, 1 tool error or runtime failure, 2 usage or configuration error. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -27,23 +25,4 @@ export function usageError(message: string, command?: string): CliError {
 /** A configuration problem (no LLM, bad config file, unknown server name): exit 2. */
 export function configError(message: string): CliError {
   return new CliError(message, EXIT_USAGE);
-}
-
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/** node:util parseArgs with usage errors instead of TypeErrors; `--help` is always accepted. */
-export function parseCommand<O extends Options>(command: string, args: string[], options: O) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw usageError(
-      (error as Error).message.replace(/\. To specify a positional argument.*$/s, "."),
-      command,
-    );
-  }
 }

@@ -1,10 +1,11 @@
 import { ProtocolError } from "@modelcontextprotocol/server";
+import { WireErrorCode } from "../error-codes.js";
 import { FastMCPError } from "../errors.js";
 import { invokeHandler, isSamplingHandler } from "../sampling/handler.js";
 import type { SamplingHandler, SamplingHandlerFunction, SamplingHandlerResult } from "../sampling/types.js";
 
 /** JSON-RPC error code of a sampling request refused by `withRateLimit` (implementation-defined range). */
-export const RATE_LIMITED = -32029;
+export const RATE_LIMITED = WireErrorCode.RateLimited;
 
 export interface RateLimitOptions {
   /** At most this many sampling requests are accepted… */

@@ -1,5 +1,5 @@
 import type { CallToolResult, Client as SdkClient, Transport } from "@modelcontextprotocol/client";
-import { ProtocolError, type StandardSchemaV1 } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, type StandardSchemaV1 } from "@modelcontextprotocol/server";
 import { raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import type { CreateTaskResult, DetailedTask, TaskInputRequest } from "../tasks/types.js";
@@ -114,7 +114,7 @@ export async function followTask(
       }
       if (task.status === "failed") {
         settled = true;
-        const error = task.error ?? { code: -32603, message: "The task failed" };
+        const error = task.error ?? { code: ProtocolErrorCode.InternalError, message: "The task failed" };
         throw new ProtocolError(error.code, error.message, error.data);
       }
       if (task.status === "cancelled") {

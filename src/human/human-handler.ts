@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ProtocolError } from "@modelcontextprotocol/server";
+import { WireErrorCode } from "../error-codes.js";
 import type {
   CreateMessageResultWithTools,
   RequestContext,
@@ -30,7 +31,7 @@ export type HumanSamplingHandler = (
 ) => Promise<CreateMessageResultWithTools>;
 
 /** JSON-RPC code the MCP spec examples use for a user's rejection of a sampling request. */
-export const USER_REJECTED_CODE = -1;
+export const USER_REJECTED_CODE = WireErrorCode.UserRejected;
 export const USER_REJECTED_MESSAGE = "User rejected sampling request";
 
 export function userRejected(message = USER_REJECTED_MESSAGE): ProtocolError {

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { hostname as machineName, networkInterfaces } from "node:os";
+import { WireErrorCode } from "../error-codes.js";
 
 /** Host names (no port; IPv6 in brackets) a header may name, or "any" to switch the check off. */
 export type HostAllowList = string[] | "any";
@@ -44,7 +45,10 @@ function hostnameOf(value: string, asUrl: boolean): string | undefined {
 const includes = (list: string[], host: string) => list.some((entry) => entry.toLowerCase() === host);
 
 function refuse(message: string): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status: 403 });
+  return Response.json(
+    { jsonrpc: "2.0", error: { code: WireErrorCode.ServerError, message }, id: null },
+    { status: 403 },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
+import { WireErrorCode } from "../error-codes.js";
 import { FastMCPError } from "../errors.js";
 import { authenticateOAuth, type OAuthResourceOptions } from "./oauth/resource-server.js";
 
@@ -95,7 +96,7 @@ function unauthorized(realm: string, tokenPresented: boolean): Response {
     ? "Unauthorized: invalid bearer token"
     : "Unauthorized: a bearer token is required";
   return Response.json(
-    { jsonrpc: "2.0", error: { code: -32000, message }, id: null },
+    { jsonrpc: "2.0", error: { code: WireErrorCode.ServerError, message }, id: null },
     { status: 401, headers: { "www-authenticate": challenge } },
   );
 }

@@ -5,10 +5,12 @@ import {
   isJSONRPCRequest,
   isLegacyRequest,
   type McpHttpHandler,
+  ProtocolErrorCode,
   type RequestId,
   readRequestBody,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { WireErrorCode } from "../error-codes.js";
 import type { FastMCP } from "./fastmcp.js";
 import { checkHostAndOrigin, type HostAllowList, LOCALHOST_NAMES } from "./host-check.js";
 import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
@@ -170,13 +172,13 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const transport = sessions.get(sessionId, principal(authInfo));
-      if (transport === undefined) return rpcError(404, -32001, "Session not found");
+      if (transport === undefined) return rpcError(404, WireErrorCode.SessionNotFound, "Session not found");
       return serveOn(sessionId, transport, request, body, authInfo);
     }
     if (request.method !== "POST")
-      return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
+      return rpcError(400, WireErrorCode.ServerError, "Bad Request: Mcp-Session-Id header required");
     if (!isInitializeRequest(body))
-      return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
+      return rpcError(400, WireErrorCode.ServerError, "Bad Request: Mcp-Session-Id header required");
     return openSession(request, body, authInfo);
   }
 
@@ -192,11 +194,13 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > maxRequestBodySize) return tooLarge(maxRequestBodySize);
       if (request.method === "GET" || request.method === "DELETE") return legacy(request, NO_BODY, auth);
-      if (request.method !== "POST") return rpcError(405, -32000, `Method not allowed: ${request.method}`);
+      if (request.method !== "POST")
+        return rpcError(405, WireErrorCode.ServerError, `Method not allowed: ${request.method}`);
       // Read once, bounded (a chunked body has no Content-Length to check), then hand the parsed value on.
       const body = await readBody(request, maxRequestBodySize);
       if (body === undefined) return tooLarge(maxRequestBodySize);
-      if (body === PARSE_FAILED) return rpcError(400, -32700, "Parse error: the body is not valid JSON");
+      if (body === PARSE_FAILED)
+        return rpcError(400, ProtocolErrorCode.ParseError, "Parse error: the body is not valid JSON");
       const stepUp = toolScopeChallenge(body, auth, (name) =>
         fastmcp.tools.find((tool) => tool.name === name),
       );
@@ -238,7 +242,7 @@ function requestIdsOf(body: unknown): RequestId[] {
 }
 
 function tooLarge(limit: number): Response {
-  return rpcError(413, -32600, `Request body exceeds ${limit} bytes`);
+  return rpcError(413, ProtocolErrorCode.InvalidRequest, `Request body exceeds ${limit} bytes`);
 }
 
 function rpcError(status: number, code: number, message: string): Response {

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { loadNodeHttpAdapter } from "../lazy-modules.js";
 import type { FastMCP } from "./fastmcp.js";
 import { defaultHostsForBind } from "./host-check.js";
@@ -30,7 +31,7 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
       res.end(
         JSON.stringify({
           jsonrpc: "2.0",
-          error: { code: -32601, message: `Not found: MCP is served at ${path}` },
+          error: { code: ProtocolErrorCode.MethodNotFound, message: `Not found: MCP is served at ${path}` },
           id: null,
         }),
       );

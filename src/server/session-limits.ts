@@ -1,3 +1,5 @@
+import { WireErrorCode } from "../error-codes.js";
+
 /** How many 2025-era sessions one HTTP endpoint keeps open. */
 export interface SessionLimitOptions {
   /** Open sessions in total; an `initialize` beyond it gets 503. Default 10,000. */
@@ -87,7 +89,7 @@ export class SessionCaps {
 
 function refuse(status: number, message: string): Response {
   return Response.json(
-    { jsonrpc: "2.0", error: { code: -32000, message }, id: null },
+    { jsonrpc: "2.0", error: { code: WireErrorCode.ServerError, message }, id: null },
     { status, ...(status === 503 && { headers: { "retry-after": "30" } }) },
   );
 }

@@ -3,9 +3,11 @@ import {
   type AuthInfo,
   isInitializeRequest,
   type JSONRPCMessage,
+  ProtocolErrorCode,
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { WireErrorCode } from "../error-codes.js";
 import { errorMessage } from "../errors.js";
 import type { HttpSessions } from "./http-sessions.js";
 import type { SessionCaps } from "./session-limits.js";
@@ -95,7 +97,7 @@ export class SharedSessions {
     const id = request.headers.get("mcp-session-id");
     if (id === null) {
       if (request.method !== "POST" || !isInitializeRequest(body)) {
-        return rpcError(400, -32000, "Bad Request: Mcp-Session-Id header required");
+        return rpcError(400, WireErrorCode.ServerError, "Bad Request: Mcp-Session-Id header required");
       }
       return this.open(request, body, authInfo);
     }
@@ -107,7 +109,7 @@ export class SharedSessions {
     }
     if (record === undefined || record.principal !== principal) {
       if (record === undefined) this.closeLocal(id);
-      return rpcError(404, -32001, "Session not found");
+      return rpcError(404, WireErrorCode.SessionNotFound, "Session not found");
     }
     if (request.method === "DELETE") {
       try {
@@ -134,7 +136,11 @@ export class SharedSessions {
       local = await this.local(id, record);
     } catch (error) {
       this.host.onerror?.(error as Error);
-      return rpcError(500, -32603, `Could not restore the session: ${errorMessage(error)}`);
+      return rpcError(
+        500,
+        ProtocolErrorCode.InternalError,
+        `Could not restore the session: ${errorMessage(error)}`,
+      );
     }
     if (record.logLevel !== undefined && record.logLevel !== local.logLevel) {
       local.logLevel = record.logLevel;
@@ -377,7 +383,7 @@ function patchOf(message: unknown): SessionPatch | undefined {
 }
 
 function unavailable(error: unknown): Response {
-  return rpcError(503, -32603, `Session store unavailable: ${errorMessage(error)}`);
+  return rpcError(503, ProtocolErrorCode.InternalError, `Session store unavailable: ${errorMessage(error)}`);
 }
 
 function rpcError(status: number, code: number, message: string): Response {

@@ -5,13 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ClientOptions,
   FastMCPError,
-  NO_SAMPLING,
-  NO_SAMPLING_TOOLS,
-  NO_SAMPLING_TOOLS_HINT,
   ProviderError,
   type SamplingHandler,
   ToolError,
 } from "../../src/index.js";
+import { NO_SAMPLING, NO_SAMPLING_TOOLS, NO_SAMPLING_TOOLS_HINT } from "../../src/sampling/round-trip.js";
 import { type Cell, type Connected, cells, connect } from "../helpers/matrix.js";
 
 interface Row {

@@ -7,15 +7,8 @@
 // - a long loop on 2026-07-28 hits the client's maxInputRounds with a clear error.
 import { InMemoryTransport as V1InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  Client,
-  type ClientOptions,
-  FastMCPError,
-  NO_SAMPLING_TOOLS,
-  NO_SAMPLING_TOOLS_HINT,
-  TASKS_EXTENSION,
-  ToolError,
-} from "../../src/index.js";
+import { Client, type ClientOptions, FastMCPError, TASKS_EXTENSION, ToolError } from "../../src/index.js";
+import { NO_SAMPLING_TOOLS, NO_SAMPLING_TOOLS_HINT } from "../../src/sampling/round-trip.js";
 import { build as buildRogue } from "../fixtures/tools-rogue-v1.js";
 import { createScriptedHandler } from "../fixtures/tools-script.js";
 import { type Connected, cells, connect } from "../helpers/matrix.js";

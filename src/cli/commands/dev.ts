@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, watch } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
-import { configError, EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { configError, EXIT_OK, usageError } from "../errors.js";
 import { launchEntry } from "../hosts/launch-entry.js";
+import { parseCommand } from "../parse-command.js";
 import type { CliIO } from "../session.js";
 
 export const DEV_HELP = `Usage: fastmcp-ts dev <server-file> [--port <n>] [--no-inspector] [--protocol-era legacy|modern]

@@ -1,5 +1,5 @@
 import { basename, extname, resolve } from "node:path";
-import { configError, EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { configError, EXIT_OK, usageError } from "../errors.js";
 import { addWithClaudeCli, findClaudeCli } from "../hosts/claude-code.js";
 import { mergeEntry } from "../hosts/config-file.js";
 import { collectEnv } from "../hosts/env-vars.js";
@@ -12,6 +12,7 @@ import {
   vscodeConfig,
 } from "../hosts/host-paths.js";
 import { type LaunchEntry, launchEntry } from "../hosts/launch-entry.js";
+import { parseCommand } from "../parse-command.js";
 import type { CliIO } from "../session.js";
 
 export const INSTALL_HELP = `Usage: fastmcp-ts install <host> <server-file> [options]

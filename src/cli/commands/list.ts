@@ -1,5 +1,6 @@
-import { EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { EXIT_OK, usageError } from "../errors.js";
 import { formatListing, type Listing } from "../format.js";
+import { parseCommand } from "../parse-command.js";
 import { terminal } from "../progress.js";
 import { type CliIO, connectTarget, parseProtocol, parseSeconds } from "../session.js";
 

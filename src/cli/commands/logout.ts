@@ -1,5 +1,6 @@
-import { EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { EXIT_OK, usageError } from "../errors.js";
 import { forgetAll, forgetServer, oauthCacheDir } from "../oauth-cache.js";
+import { parseCommand } from "../parse-command.js";
 import { type CliIO, targetOptions } from "../session.js";
 import { resolveTarget } from "../targets.js";
 

@@ -5,7 +5,8 @@ import { missingScriptMessage } from "../../client/connect-errors.js";
 import type { FastMCP, RunOptions } from "../../server/fastmcp.js";
 import { type RunOverride, setRunOverride } from "../../server/run-override.js";
 import { registerTsx } from "../../tsx-loader.js";
-import { configError, EXIT_OK, parseCommand, usageError } from "../errors.js";
+import { configError, EXIT_OK, usageError } from "../errors.js";
+import { parseCommand } from "../parse-command.js";
 import type { CliIO } from "../session.js";
 
 export const RUN_HELP = `Usage: fastmcp-ts run <server-file> [--transport stdio|http] [--host <h>] [--port <n>] [--path <p>]
