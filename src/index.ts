@@ -66,6 +66,7 @@ export type {
   UsageHook,
 } from "./sampling/types.js";
 export type { Completer, Completers } from "./server/completion.js";
+export type { ConnectionHandle } from "./server/connection-entry.js";
 export { Context } from "./server/context.js";
 export {
   defineTool,

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { asBlocks } from "../content.js";
 import { FastMCP, type SamplingTool, ToolError } from "../index.js";
 
 export const server = new FastMCP({
@@ -127,9 +128,7 @@ server.tool({
       maxTokens: 400,
     });
     const calls = answer.history.flatMap((message) =>
-      (Array.isArray(message.content) ? message.content : [message.content]).flatMap((block) =>
-        block.type === "tool_use" ? [block.name] : [],
-      ),
+      asBlocks(message.content).flatMap((block) => (block.type === "tool_use" ? [block.name] : [])),
     );
     return `${answer.text}\n\n(tool calls: ${calls.length > 0 ? calls.join(", ") : "none"})`;
   },

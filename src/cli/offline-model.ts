@@ -1,3 +1,4 @@
+import { asBlocks } from "../content.js";
 import type {
   CreateMessageResultWithTools,
   SamplingHandlerFunction,
@@ -45,8 +46,7 @@ export function createOfflineModel(): SamplingHandlerFunction {
   };
 }
 
-const blocksOf = (message: SamplingMessage): SamplingMessageContentBlock[] =>
-  Array.isArray(message.content) ? message.content : [message.content];
+const blocksOf = (message: SamplingMessage): SamplingMessageContentBlock[] => asBlocks(message.content);
 
 function textOf(blocks: ReadonlyArray<{ type: string; text?: unknown; content?: unknown }>): string {
   return blocks

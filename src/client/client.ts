@@ -19,6 +19,7 @@ import { linkSignals } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
 import { loadClientSdk } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
+import type { ProtocolEra } from "../sampling/types.js";
 import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
@@ -164,7 +165,7 @@ export class Client {
   }
 
   /** "legacy" (2025 sessions) or "modern" (2026-07-28), once connected. */
-  get era(): "legacy" | "modern" | undefined {
+  get era(): ProtocolEra | undefined {
     return this.client?.getProtocolEra();
   }
 

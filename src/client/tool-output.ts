@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { joinText } from "../sampling/normalize.js";
+import { joinText } from "../content.js";
 import { toolFailure } from "./call-errors.js";
 import type { ToolCallResult } from "./client.js";
 

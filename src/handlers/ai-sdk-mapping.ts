@@ -8,6 +8,7 @@ import type {
   ToolResultPart,
   UserContent,
 } from "ai";
+import { asBlocks } from "../content.js";
 import { FastMCPError } from "../errors.js";
 import type {
   CreateMessageResultWithTools,
@@ -18,7 +19,6 @@ import type {
 } from "../sampling/types.js";
 import {
   answerContent,
-  blocksOf,
   errorPrefixed,
   objectSchema,
   toolResultParts,
@@ -33,14 +33,14 @@ export function toModelMessages(messages: SamplingMessage[]): ModelMessage[] {
   // AI SDK tool results name their tool; MCP ones carry only the id, so look the name up in the history.
   const toolNames = new Map<string, string>();
   for (const message of messages) {
-    for (const block of blocksOf(message.content)) {
+    for (const block of asBlocks(message.content)) {
       if (block.type === "tool_use") toolNames.set(block.id, block.name);
     }
   }
   return messages.flatMap((message) =>
     message.role === "assistant"
-      ? [toAssistant(blocksOf(message.content))]
-      : toUser(blocksOf(message.content), toolNames),
+      ? [toAssistant(asBlocks(message.content))]
+      : toUser(asBlocks(message.content), toolNames),
   );
 }
 

@@ -10,6 +10,7 @@ import type {
   ToolChoice,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
+import { asBlocks } from "../content.js";
 import type {
   CreateMessageResultWithTools,
   SamplingMessage,
@@ -19,7 +20,6 @@ import type {
 } from "../sampling/types.js";
 import {
   answerContent,
-  blocksOf,
   checkImageMime,
   mapStopReason,
   objectSchema,
@@ -90,7 +90,7 @@ export function anthropicUserId(metadata: Record<string, unknown> | undefined): 
 
 /** One MCP message as a Messages API turn: a lone text stays a string, anything else a block list. */
 export function toAnthropicMessage(message: SamplingMessage): MessageParam {
-  const blocks = blocksOf(message.content);
+  const blocks = asBlocks(message.content);
   const only = blocks[0];
   if (blocks.length === 1 && only?.type === "text") return { role: message.role, content: only.text };
   return { role: message.role, content: blocks.map((block) => toContentBlock(block, message.role)) };

@@ -5,6 +5,7 @@ import type {
   GenerateContentResponse,
   Part,
 } from "@google/genai";
+import { asBlocks } from "../content.js";
 import type {
   CreateMessageResultWithTools,
   SamplingMessage,
@@ -14,7 +15,6 @@ import type {
 } from "../sampling/types.js";
 import {
   answerContent,
-  blocksOf,
   checkImageMime,
   mapStopReason,
   objectSchema,
@@ -43,7 +43,7 @@ export function toGoogleRequest(messages: SamplingMessage[], params: SamplingPar
   // Function responses name their function; MCP tool results carry only the call id.
   const toolNames = new Map<string, string>();
   for (const message of messages) {
-    for (const block of blocksOf(message.content)) {
+    for (const block of asBlocks(message.content)) {
       if (block.type === "tool_use") toolNames.set(block.id, block.name);
     }
   }
@@ -74,7 +74,7 @@ export function toGoogleRequest(messages: SamplingMessage[], params: SamplingPar
 /** One MCP message as a Gemini turn: `user`, or `model` for the assistant. */
 export function toGoogleContent(message: SamplingMessage, toolNames: Map<string, string>): Content {
   const role = message.role === "assistant" ? "model" : "user";
-  const parts = blocksOf(message.content).flatMap((block) => toParts(block, message.role, toolNames));
+  const parts = asBlocks(message.content).flatMap((block) => toParts(block, message.role, toolNames));
   return { role, parts };
 }
 

@@ -8,6 +8,7 @@ import type {
   ChatCompletionTool,
   ChatCompletionToolMessageParam,
 } from "openai/resources/chat/completions";
+import { asBlocks } from "../content.js";
 import type {
   CreateMessageResultWithTools,
   SamplingMessage,
@@ -17,7 +18,6 @@ import type {
 } from "../sampling/types.js";
 import {
   answerContent,
-  blocksOf,
   checkImageMime,
   errorPrefixed,
   mapStopReason,
@@ -100,7 +100,7 @@ export function toOpenAIMetadata(
 
 /** One MCP message becomes one or more Chat Completions messages (each tool result is its own `tool` message). */
 export function toOpenAIMessages(message: SamplingMessage): ChatCompletionMessageParam[] {
-  const blocks = blocksOf(message.content);
+  const blocks = asBlocks(message.content);
   return message.role === "assistant" ? [toAssistantMessage(blocks)] : toUserMessages(blocks);
 }
 

@@ -136,13 +136,6 @@ export async function loadPeer<T>(load: () => Promise<T>, pkg: string, entry: st
   }
 }
 
-/** Message content as a list, whichever form it came in. */
-export function blocksOf(
-  content: SamplingMessageContentBlock | SamplingMessageContentBlock[],
-): SamplingMessageContentBlock[] {
-  return Array.isArray(content) ? content : [content];
-}
-
 /** A mapping error naming the content type and where it appeared. */
 export function unsupportedContent(provider: string, what: string, detail?: string): FastMCPError {
   return new FastMCPError(

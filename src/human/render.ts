@@ -1,3 +1,4 @@
+import { asBlocks } from "../content.js";
 import type {
   ModelPreferences,
   RequestContext,
@@ -88,8 +89,9 @@ export function renderBlock(
 }
 
 export function renderContent(content: SamplingMessage["content"]): string {
-  const blocks = Array.isArray(content) ? content : [content];
-  return blocks.map((block) => renderBlock(block)).join("\n");
+  return asBlocks(content)
+    .map((block) => renderBlock(block))
+    .join("\n");
 }
 
 function renderPreferences(preferences: ModelPreferences): string | undefined {

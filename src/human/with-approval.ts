@@ -1,4 +1,5 @@
 import { abortReason, raceAbort } from "../abort.js";
+import { asBlocks } from "../content.js";
 import { invokeHandler } from "../sampling/handler.js";
 import type {
   SamplingHandler,
@@ -145,7 +146,7 @@ function isText(
 }
 
 function blocks(message: SamplingMessage): SamplingMessageContentBlock[] {
-  return Array.isArray(message.content) ? message.content : [message.content];
+  return asBlocks(message.content);
 }
 
 function lastUserTextIndex(messages: SamplingMessage[]): number {

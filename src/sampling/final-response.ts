@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { FastMCPError } from "../errors.js";
-import { validateWith } from "../server/schema.js";
+import { jsonSchemaConverter, validateWith } from "../schema.js";
 import type { Tool } from "./types.js";
 
 /** The synthetic tool through which the LLM gives a typed answer (`ctx.sample({ result })`). */
@@ -21,10 +21,6 @@ export interface FinalResponse<R> {
   wrapped: boolean;
   /** Validates a `final_response` call's input against the result schema (unwrapping `value`). */
   parse(input: unknown): Promise<ParsedFinal<R>>;
-}
-
-interface JsonSchemaConverter {
-  input?: (options: { target: string }) => Record<string, unknown>;
 }
 
 /**
@@ -77,8 +73,8 @@ export function createFinalResponse<R>(schema: StandardSchemaV1<unknown, R>): Fi
 }
 
 function resultJsonSchema(schema: StandardSchemaV1): Record<string, unknown> {
-  const converter = (schema["~standard"] as { jsonSchema?: JsonSchemaConverter }).jsonSchema;
-  if (typeof converter?.input !== "function") {
+  const input = jsonSchemaConverter(schema);
+  if (input === undefined) {
     throw new FastMCPError(
       "INVALID_ARGUMENT",
       "ctx.sample `result` must be a Standard Schema that also implements Standard JSON Schema " +
@@ -87,7 +83,7 @@ function resultJsonSchema(schema: StandardSchemaV1): Record<string, unknown> {
   }
   try {
     // `$schema` stays, as in tool input schemas: it tells clients the dialect (2020-12).
-    return converter.input({ target: "draft-2020-12" });
+    return input({ target: "draft-2020-12" });
   } catch (error) {
     throw new FastMCPError(
       "INVALID_ARGUMENT",

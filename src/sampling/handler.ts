@@ -1,5 +1,6 @@
 import { CreateMessageResultSchema, CreateMessageResultWithToolsSchema } from "@modelcontextprotocol/core";
 import { FastMCPError } from "../errors.js";
+import { firstIssue } from "../schema.js";
 import type {
   CreateMessageResult,
   CreateMessageResultWithTools,
@@ -95,9 +96,8 @@ export function checkWireResult(
   const parsed = schema.safeParse(value);
   // Keep the answer's own object (extra fields such as _meta included), not zod's copy.
   if (parsed.success) return { ok: true, value: value as AnyCreateMessageResult };
-  const issue = parsed.error.issues[0];
-  const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  return { ok: false, issue: issue?.message ?? "unknown problem", where };
+  const issue = firstIssue(parsed.error);
+  return { ok: false, issue: issue.message ?? "unknown problem", where: issue.at };
 }
 
 /** Runs a handler and normalises its answer. */

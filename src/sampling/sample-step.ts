@@ -1,6 +1,7 @@
+import { asBlocks, joinText } from "../content.js";
 import { FastMCPError } from "../errors.js";
-import { buildSamplingParams, contentBlocks, joinText, toSamplingMessages } from "./normalize.js";
 import { type RoundTrip, roundTrip, type SamplingHost } from "./round-trip.js";
+import { buildSamplingParams, toSamplingMessages } from "./sampling-params.js";
 import {
   executeToolCalls,
   parseToolChoice,
@@ -62,7 +63,7 @@ export async function sampleStep(
   const toolChoice = effectiveToolChoice(parseToolChoice(options.toolChoice), prepared.wire.length > 0);
   const messages = toSamplingMessages(input);
   const { response, via } = await requestStep(host, messages, prepared.wire, toolChoice, options);
-  const blocks = contentBlocks(response.content);
+  const blocks = asBlocks(response.content);
   const toolCalls = toolUses(blocks);
   const history: SamplingMessage[] = [...messages, { role: "assistant", content: response.content }];
   let toolResults: ToolResultContent[] = [];

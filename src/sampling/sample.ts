@@ -1,9 +1,10 @@
+import { asBlocks, joinText } from "../content.js";
 import { FastMCPError } from "../errors.js";
 import { createFinalResponse, FINAL_RESPONSE_NUDGE, FINAL_RESPONSE_TOOL } from "./final-response.js";
 import type { AnyCreateMessageResult } from "./handler.js";
-import { buildSamplingParams, contentBlocks, joinText, toSamplingMessages } from "./normalize.js";
 import { roundTrip, type SamplingHost } from "./round-trip.js";
 import { effectiveToolChoice, requestStep } from "./sample-step.js";
+import { buildSamplingParams, toSamplingMessages } from "./sampling-params.js";
 import {
   errorBlock,
   executeToolCalls,
@@ -98,7 +99,7 @@ export async function sampleWithTools(
     const { response, via } = await requestStep(host, messages, prepared.wire, toolChoice, options);
     usage = addUsage(usage, usageFromMeta(response._meta));
     const assistant: SamplingMessage = { role: "assistant", content: response.content };
-    const calls = toolUses(contentBlocks(response.content));
+    const calls = toolUses(asBlocks(response.content));
     if (calls.length === 0) {
       if (final === undefined) return toSamplingResult(response, messages, via, usage);
       if (++textRetries > MAX_TEXT_RETRIES) {
@@ -178,7 +179,7 @@ export function toSamplingResult(
   typed?: { value: unknown },
 ): SamplingResult<unknown> {
   const history: SamplingMessage[] = [...messages, { role: "assistant", content: response.content }];
-  let content = contentBlocks(response.content);
+  let content = asBlocks(response.content);
   let text: string;
   let value: unknown;
   if (typed === undefined) {

@@ -1,7 +1,7 @@
+import { toCallToolResult } from "../content.js";
 import { toolErrorText } from "../error-policy.js";
 import { FastMCPError } from "../errors.js";
-import { toJsonSchema, validateWith } from "../server/schema.js";
-import { toCallToolResult } from "../server/tool-result.js";
+import { toJsonSchema, validateWith } from "../schema.js";
 import type { SamplingHost } from "./round-trip.js";
 import type {
   SamplingMessageContentBlock,

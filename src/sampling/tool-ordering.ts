@@ -1,3 +1,4 @@
+import { asBlocks } from "../content.js";
 import { FastMCPError } from "../errors.js";
 import type { SamplingMessage, SamplingMessageContentBlock } from "./types.js";
 
@@ -60,10 +61,6 @@ export function toolOrderingViolation(messages: readonly SamplingMessage[]): str
 
 function isToolBlock(block: SamplingMessageContentBlock): boolean {
   return block.type === "tool_use" || block.type === "tool_result";
-}
-
-function asBlocks(content: SamplingMessage["content"]): SamplingMessageContentBlock[] {
-  return Array.isArray(content) ? content : [content];
 }
 
 function sameIds(a: string[], b: string[]): boolean {

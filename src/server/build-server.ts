@@ -9,11 +9,13 @@ import {
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import { toCallToolResult } from "../content.js";
 import { ERROR_CODE_KEY, failureCode } from "../error-codes.js";
 import { type ToolErrorPolicy, toolErrorText } from "../error-policy.js";
 import type { ToolErrorCode } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
 import type { ProtocolEra } from "../sampling/types.js";
+import { validateWith } from "../schema.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
 import type { TaskEngine } from "../tasks/task-runner.js";
 import { detachedTask, toolTaskCall } from "../tasks/task-tool.js";
@@ -23,9 +25,7 @@ import type { ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
 import type { Registry } from "./registry.js";
-import { validateWith } from "./schema.js";
 import type { ResourceSubscriptions } from "./subscriptions.js";
-import { toCallToolResult } from "./tool-result.js";
 
 export interface ServerSetup {
   info: { name: string; version: string };

@@ -6,8 +6,14 @@ import {
   type Transport,
   type TransportSendOptions,
 } from "@modelcontextprotocol/server";
-import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ProtocolEra } from "../sampling/types.js";
+
+/** One served connection (stdio, in-memory or any SDK transport), as `FastMCP.connect` returns it. */
+export interface ConnectionHandle {
+  /** Closes the connection and the server serving it. */
+  close(): Promise<void>;
+}
 
 /**
  * Serves one stream connection (stdio, in-memory) in the era its opening message picks. A plain 2025
@@ -15,7 +21,7 @@ import type { ProtocolEra } from "../sampling/types.js";
  * zod checks on every message in both directions, about a quarter of an in-memory sampled call.
  * Anything else (2026-07-28 traffic, discovery probes, envelope claims) goes to `serveStdio` unchanged.
  */
-export function serveConnection(wire: Transport, factory: (era: ProtocolEra) => Server): StdioServerHandle {
+export function serveConnection(wire: Transport, factory: (era: ProtocolEra) => Server): ConnectionHandle {
   const buffered: Array<[JSONRPCMessage, MessageExtraInfo | undefined]> = [];
   let close: () => Promise<void> = () => wire.close();
   wire.onmessage = (message, extra) => {

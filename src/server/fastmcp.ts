@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { InMemoryTransport, type Server, type Transport } from "@modelcontextprotocol/server";
-import { type StdioServerHandle, serveStdio } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { FastMCPError } from "../errors.js";
 import { loadHttpServer } from "../lazy-modules.js";
 import { isSamplingHandler } from "../sampling/handler.js";
@@ -12,7 +12,7 @@ import type { ProtocolEra, SamplingHandler, UsageHook } from "../sampling/types.
 import { TaskEngine, type TaskOptions } from "../tasks/task-runner.js";
 import { loadTelemetry } from "../telemetry/otel.js";
 import { buildServer, type ServerSetup } from "./build-server.js";
-import { serveConnection } from "./connection-entry.js";
+import { type ConnectionHandle, serveConnection } from "./connection-entry.js";
 import type { ServerRuntime } from "./context.js";
 import type {
   PromptDefinition,
@@ -221,7 +221,7 @@ export class FastMCP {
    * Serves one connection over any SDK transport; its opening message picks the era
    * (2025 `initialize` or 2026-07-28 requests).
    */
-  connect(transport: Transport): StdioServerHandle {
+  connect(transport: Transport): ConnectionHandle {
     const handle = serveConnection(transport, (era) => this.createServer(era));
     const close = () => handle.close();
     this.closers.add(close);

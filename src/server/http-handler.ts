@@ -8,19 +8,36 @@ import {
   ProtocolErrorCode,
   type RequestId,
   readRequestBody,
+  type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { WireErrorCode } from "../error-codes.js";
-import type { FastMCP } from "./fastmcp.js";
+import type { ProtocolEra } from "../sampling/types.js";
+import type { ToolDefinition } from "./definitions.js";
 import { checkHostAndOrigin, type HostAllowList, LOCALHOST_NAMES } from "./host-check.js";
 import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
 import { HttpSessions } from "./http-sessions.js";
 import { protectedResourceMetadataResponse } from "./oauth/resource-server.js";
 import { toolScopeChallenge } from "./oauth/tool-scopes.js";
-import { principalOf } from "./principal.js";
+import { type PrincipalOf, principalOf } from "./principal.js";
 import { DEFAULT_UNUSED_SESSION_MS, SessionCaps, type SessionLimitOptions } from "./session-limits.js";
 import type { SessionStore } from "./session-store.js";
 import { SharedSessions } from "./shared-sessions.js";
+import { ResourceSubscriptions } from "./subscriptions.js";
+
+/**
+ * What the HTTP handler serves: a fresh SDK server per serving unit (a 2025 session, or one
+ * 2026-07-28 request), and the few facts it routes on. A FastMCP is one, as it is.
+ */
+export interface ServerFactory {
+  createServer(era: ProtocolEra): Server;
+  /** For the OAuth step-up challenge: the scopes a tool requires. */
+  readonly tools?: readonly ToolDefinition[];
+  /** Relayed between instances that share a session store. */
+  readonly resourceSubscriptions?: ResourceSubscriptions;
+  /** Names the caller sessions and request state are bound to (FastMCP option `principal`). */
+  readonly options?: { principal?: PrincipalOf };
+}
 
 export interface HttpHandlerOptions extends SessionLimitOptions {
   /**
@@ -68,7 +85,7 @@ const PARSE_FAILED = Symbol("parse failed");
  * sampling request can ride the tools/call POST stream and the client's answer find its session);
  * 2026-07-28 requests go to the SDK's stateless entry.
  */
-export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions = {}): McpFetchHandler {
+export function createHttpHandler(factory: ServerFactory, options: HttpHandlerOptions = {}): McpFetchHandler {
   checkAuthOptions(options.auth);
   const maxRequestBodySize = options.maxRequestBodySize ?? DEFAULT_MAX_BODY;
   const sessions = new HttpSessions(
@@ -79,8 +96,8 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
   const caps = new SessionCaps(options);
   const allowedHosts = options.allowedHosts ?? LOCALHOST_NAMES;
   const allowedOrigins = options.allowedOrigins ?? allowedHosts;
-  const principal = (authInfo: AuthInfo | undefined) => principalOf(authInfo, fastmcp.options.principal);
-  const modern: McpHttpHandler = createMcpHandler(({ era }) => fastmcp.createServer(era), {
+  const principal = (authInfo: AuthInfo | undefined) => principalOf(authInfo, factory.options?.principal);
+  const modern: McpHttpHandler = createMcpHandler(({ era }) => factory.createServer(era), {
     legacy: "reject",
     maxRequestBodySize,
     ...(options.onerror !== undefined && { onerror: options.onerror }),
@@ -111,7 +128,7 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
       sessions.delete(transport.sessionId);
       caps.closed(transport.sessionId);
     };
-    const server = fastmcp.createServer("legacy");
+    const server = factory.createServer("legacy");
     let response: Response | undefined;
     try {
       await server.connect(transport);
@@ -160,8 +177,8 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
           sessions,
           caps,
           principal,
-          subscriptions: fastmcp.resourceSubscriptions,
-          newServer: () => fastmcp.createServer("legacy"),
+          subscriptions: factory.resourceSubscriptions ?? new ResourceSubscriptions(),
+          newServer: () => factory.createServer("legacy"),
           maxRequestBodySize,
           serve: serveOn,
           ...(options.onerror !== undefined && { onerror: options.onerror }),
@@ -202,7 +219,7 @@ export function createHttpHandler(fastmcp: FastMCP, options: HttpHandlerOptions 
       if (body === PARSE_FAILED)
         return rpcError(400, ProtocolErrorCode.ParseError, "Parse error: the body is not valid JSON");
       const stepUp = toolScopeChallenge(body, auth, (name) =>
-        fastmcp.tools.find((tool) => tool.name === name),
+        factory.tools?.find((tool) => tool.name === name),
       );
       if (stepUp !== undefined) return stepUp;
       if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);

@@ -2,16 +2,18 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { loadNodeHttpAdapter } from "../lazy-modules.js";
-import type { FastMCP } from "./fastmcp.js";
 import { defaultHostsForBind } from "./host-check.js";
-import { createHttpHandler, type McpFetchHandler } from "./http-handler.js";
+import { createHttpHandler, type McpFetchHandler, type ServerFactory } from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
 
 /**
  * Listens on Node's http server; binds loopback and checks Host/Origin unless told otherwise. What
  * "loopback" means is decided from the address the socket really bound (`127.1` binds 127.0.0.1).
  */
-export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  factory: ServerFactory,
+  options: HttpRunOptions,
+): Promise<RunningHttpServer> {
   const host = options.host ?? "127.0.0.1";
   const path = options.path ?? "/mcp";
   // Loaded here, not at the top: a bundle that inlines this module still starts a stdio server without it.
@@ -51,7 +53,7 @@ export async function startHttpServer(fastmcp: FastMCP, options: HttpRunOptions)
   const allowedHosts = options.allowedHosts ?? defaultHostsForBind(address);
   let mounted: McpFetchHandler;
   try {
-    mounted = createHttpHandler(fastmcp, {
+    mounted = createHttpHandler(factory, {
       ...options,
       allowedHosts,
       allowedOrigins: options.allowedOrigins ?? allowedHosts,

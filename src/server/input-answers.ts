@@ -1,6 +1,7 @@
 import { ElicitResultSchema, ListRootsResultSchema } from "@modelcontextprotocol/core";
 import type { ElicitRequestFormParams, ElicitResult, ListRootsResult } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
+import { firstIssue } from "../schema.js";
 
 const ACTIONS = new Set(["accept", "decline", "cancel"]);
 type Property = { type?: unknown; enum?: unknown[] };
@@ -9,11 +10,10 @@ function invalid(what: string, detail: string): FastMCPError {
   return new FastMCPError("INVALID_RESULT", `The client answered ${what} with an invalid result: ${detail}`);
 }
 
-function firstIssue(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return "it does not match the protocol's schema";
-  const at = issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ` : "";
-  return `${at}${issue.message}`;
+function describeIssue(error: Parameters<typeof firstIssue>[0]): string {
+  const issue = firstIssue(error);
+  if (issue.message === undefined) return "it does not match the protocol's schema";
+  return issue.path.length > 0 ? `${issue.path}: ${issue.message}` : issue.message;
 }
 
 /**
@@ -26,11 +26,11 @@ function protocolShape<T>(
   schema: {
     safeParse(
       value: unknown,
-    ): { success: true } | { success: false; error: Parameters<typeof firstIssue>[0] };
+    ): { success: true } | { success: false; error: Parameters<typeof describeIssue>[0] };
   },
 ): T {
   const shape = schema.safeParse(answer);
-  if (!shape.success) throw invalid(what, firstIssue(shape.error));
+  if (!shape.success) throw invalid(what, describeIssue(shape.error));
   return answer as T;
 }
 

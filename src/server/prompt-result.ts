@@ -1,6 +1,7 @@
 import type { GetPromptResult, PromptArgument } from "@modelcontextprotocol/server";
+import { asBlocks } from "../content.js";
+import { toJsonSchema } from "../schema.js";
 import type { PromptDefinition, PromptRender } from "./definitions.js";
-import { toJsonSchema } from "./schema.js";
 
 /** Prompt arguments as listed to clients, from the object schema's fields. */
 export function promptArguments(prompt: PromptDefinition): PromptArgument[] {
@@ -22,7 +23,7 @@ export function renderPrompt(prompt: PromptDefinition, rendered: PromptRender): 
       typeof rendered === "string"
         ? [{ role: "user", content: { type: "text", text: rendered } }]
         : rendered.flatMap((message) =>
-            (Array.isArray(message.content) ? message.content : [message.content]).map((content) => ({
+            asBlocks(message.content).map((content) => ({
               role: message.role,
               content: content as GetPromptResult["messages"][number]["content"],
             })),

@@ -1,12 +1,12 @@
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
+import { toJsonSchema } from "../schema.js";
 import type {
   PromptDefinition,
   ResourceDefinition,
   ResourceTemplateDefinition,
   ToolDefinition,
 } from "./definitions.js";
-import { toJsonSchema } from "./schema.js";
 
 interface RegisteredTemplate {
   definition: ResourceTemplateDefinition;

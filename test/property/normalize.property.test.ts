@@ -1,15 +1,15 @@
 import { CreateMessageRequestParamsSchema, ModelPreferencesSchema } from "@modelcontextprotocol/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { joinText } from "../../src/content.js";
 import { FastMCPError, type SampleOptions, type SamplingMessage } from "../../src/index.js";
 import { selectModel } from "../../src/sampling/model-selection.js";
 import {
   buildSamplingParams,
   DEFAULT_MAX_TOKENS,
-  joinText,
   parseModelPreferences,
   toSamplingMessages,
-} from "../../src/sampling/normalize.js";
+} from "../../src/sampling/sampling-params.js";
 
 const textBlock = fc.record({ type: fc.constant("text" as const), text: fc.string() });
 const imageBlock = fc.record({

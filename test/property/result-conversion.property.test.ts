@@ -5,11 +5,10 @@ import {
 } from "@modelcontextprotocol/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { joinText, toCallToolResult } from "../../src/content.js";
 import { FastMCPError, type SamplingMessage } from "../../src/index.js";
 import { toCreateMessageResult } from "../../src/sampling/handler.js";
-import { joinText } from "../../src/sampling/normalize.js";
 import { toSamplingResult } from "../../src/sampling/sample.js";
-import { toCallToolResult } from "../../src/server/tool-result.js";
 
 const text = fc.record({ type: fc.constant("text" as const), text: fc.string() });
 const image = fc.record({

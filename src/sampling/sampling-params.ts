@@ -1,13 +1,7 @@
 import { ModelPreferencesSchema } from "@modelcontextprotocol/core";
 import { FastMCPError } from "../errors.js";
-import type {
-  ModelPreferences,
-  SampleOptions,
-  SamplingMessage,
-  SamplingMessageContentBlock,
-  SamplingParams,
-  Tool,
-} from "./types.js";
+import { firstIssue } from "../schema.js";
+import type { ModelPreferences, SampleOptions, SamplingMessage, SamplingParams, Tool } from "./types.js";
 
 export const DEFAULT_MAX_TOKENS = 512;
 
@@ -49,11 +43,10 @@ export function parseModelPreferences(value: unknown): ModelPreferences | undefi
   if (typeof value === "object") {
     const parsed = ModelPreferencesSchema.safeParse(value);
     if (parsed.success) return value as ModelPreferences;
-    const issue = parsed.error.issues[0];
-    const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    const issue = firstIssue(parsed.error);
     throw new FastMCPError(
       "INVALID_ARGUMENT",
-      `modelPreferences is not a valid ModelPreferences object${where}: ${issue?.message ?? "unknown problem"}. ` +
+      `modelPreferences is not a valid ModelPreferences object${issue.at}: ${issue.message ?? "unknown problem"}. ` +
         "Expected { hints?: [{ name }], costPriority?, speedPriority?, intelligencePriority? } (priorities 0..1).",
     );
   }
@@ -85,19 +78,4 @@ export function buildSamplingParams(
   if (tools !== undefined && tools.length > 0) params.tools = tools;
   if (toolChoice !== undefined) params.toolChoice = toolChoice;
   return params;
-}
-
-/** The content of a message or result as a list of blocks. */
-export function contentBlocks(
-  content: SamplingMessageContentBlock | SamplingMessageContentBlock[],
-): SamplingMessageContentBlock[] {
-  return Array.isArray(content) ? content : [content];
-}
-
-/** All text blocks joined with newlines. */
-export function joinText(blocks: ReadonlyArray<{ type: string; text?: unknown }>): string {
-  const texts: string[] = [];
-  for (const block of blocks)
-    if (block.type === "text" && typeof block.text === "string") texts.push(block.text);
-  return texts.join("\n");
 }

@@ -1,6 +1,23 @@
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/server";
-import { FastMCPError } from "../errors.js";
+import { FastMCPError } from "./errors.js";
+import { firstIssue } from "./schema.js";
+
+// Content blocks: the one conversion of message content to a list, text joining, and what a tool's
+// return value becomes on the wire.
+
+/** Message or answer content as a list of blocks, whichever form it came in (one block, or a list). */
+export function asBlocks<B>(content: B | B[]): B[] {
+  return Array.isArray(content) ? content : [content];
+}
+
+/** All text blocks joined with newlines. */
+export function joinText(blocks: ReadonlyArray<{ type: string; text?: unknown }>): string {
+  const texts: string[] = [];
+  for (const block of blocks)
+    if (block.type === "text" && typeof block.text === "string") texts.push(block.text);
+  return texts.join("\n");
+}
 
 const CONTENT_TYPES = new Set(["text", "image", "audio", "resource", "resource_link"]);
 
@@ -52,10 +69,9 @@ export function toCallToolResult(value: unknown): CallToolResult {
 function checkedCallToolResult(value: CallToolResult): CallToolResult {
   const parsed = CallToolResultSchema.safeParse(value);
   if (parsed.success) return value;
-  const issue = parsed.error.issues[0];
-  const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  const issue = firstIssue(parsed.error);
   throw new FastMCPError(
     "INVALID_RESULT",
-    `The tool returned an invalid CallToolResult${where}: ${issue?.message ?? "unknown problem"}`,
+    `The tool returned an invalid CallToolResult${issue.at}: ${issue.message ?? "unknown problem"}`,
   );
 }

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { FastMCPError } from "../errors.js";
+import { FastMCPError } from "./errors.js";
 
 export type JsonObjectSchema = {
   type: "object";
@@ -7,8 +7,15 @@ export type JsonObjectSchema = {
   required?: string[];
 } & Record<string, unknown>;
 
-interface JsonSchemaConverter {
-  input?: (options: { target: string }) => Record<string, unknown>;
+// Standard Schema validation and JSON Schema conversion, for tool parameters, sampling tools and
+// typed sampling results alike; and the one wording of a zod (protocol schema) failure.
+
+type JsonSchemaInput = (options: { target: string }) => Record<string, unknown>;
+
+/** The Standard JSON Schema converter of a schema's input (zod >= 4.2, arktype, valibot…), if it has one. */
+export function jsonSchemaConverter(schema: StandardSchemaV1): JsonSchemaInput | undefined {
+  const input = (schema["~standard"] as { jsonSchema?: { input?: unknown } }).jsonSchema?.input;
+  return typeof input === "function" ? (input as JsonSchemaInput) : undefined;
 }
 
 const EMPTY_OBJECT_SCHEMA: JsonObjectSchema = { type: "object", properties: {} };
@@ -16,8 +23,8 @@ const EMPTY_OBJECT_SCHEMA: JsonObjectSchema = { type: "object", properties: {} }
 /** JSON Schema (draft 2020-12) of a Standard Schema's input, via the Standard JSON Schema interface. */
 export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string): JsonObjectSchema {
   if (schema === undefined) return EMPTY_OBJECT_SCHEMA;
-  const converter = (schema["~standard"] as { jsonSchema?: JsonSchemaConverter }).jsonSchema;
-  if (typeof converter?.input !== "function") {
+  const input = jsonSchemaConverter(schema);
+  if (input === undefined) {
     throw new FastMCPError(
       "CONFIG",
       `${owner}: parameters must be a Standard Schema that also implements Standard JSON Schema ` +
@@ -25,7 +32,7 @@ export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string
     );
   }
   // `$schema` stays: it tells clients the dialect (2020-12, the MCP default since 2025-11-25).
-  const json = converter.input({ target: "draft-2020-12" });
+  const json = input({ target: "draft-2020-12" });
   if (json.type !== "object") {
     throw new FastMCPError("CONFIG", `${owner}: parameters must describe an object (e.g. z.object({...})).`);
   }
@@ -61,4 +68,18 @@ export function formatIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): str
       return path.length > 0 ? `${path}: ${issue.message}` : issue.message;
     })
     .join("; ");
+}
+
+/** The first issue of a failed zod parse (the protocol's schemas): its dotted path ("" at the root) and message. */
+export function firstIssue(error: {
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>;
+}): {
+  path: string;
+  /** ` at a.b`, or "" at the root. */
+  at: string;
+  message: string | undefined;
+} {
+  const issue = error.issues[0];
+  const path = issue === undefined ? "" : issue.path.map(String).join(".");
+  return { path, at: path.length > 0 ? ` at ${path}` : "", message: issue?.message };
 }
