@@ -108,6 +108,29 @@ describe("tasks over a shared task store", () => {
     expect(done).toMatchObject({ result: { content: [{ type: "text", text: "real" }] } });
   });
 
+  it("the running instance checks the principal of a forwarded update again: a forged one on the bus is refused", async () => {
+    const store = new SharedMemoryTaskStore();
+    const [a, b] = await instances(store);
+    const taskId = (await rpc(a!.url, "alice", "tools/call", { name: "chain", arguments: { steps: 1 } }))
+      .result!.taskId as string;
+    const key = Object.keys((await until(b!.url, taskId, parked)).inputRequests!)[0]!;
+    // Someone on the bus itself sends A an update in mallory's name, for alice's task.
+    const replies: unknown[] = [];
+    await store.subscribe("tasks:intruder", (message) => replies.push(JSON.parse(message)));
+    const forged = { k: "update", id: "forged-1", from: "intruder", taskId, owner: "mallory" };
+    const heard = await store.publish(
+      `tasks:${store.nodeOf(taskId)}`,
+      JSON.stringify({ ...forged, responses: { [key]: answer("forged") } }),
+    );
+    expect(heard).toBe(1);
+    for (let i = 0; i < 100 && replies.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(replies).toEqual([
+      { k: "reply", id: "forged-1", error: { code: -32602, message: `Unknown task: ${taskId}` } },
+    ]);
+    expect((await rpc(b!.url, "alice", "tasks/get", { taskId })).result!.status).toBe("input_required");
+  });
+
   it("tasks/cancel sent to B aborts the body running on A", async () => {
     const [a, b] = await instances(new SharedMemoryTaskStore());
     const taskId = (await rpc(a!.url, "alice", "tools/call", { name: "wait_cancel", arguments: {} })).result!
