@@ -4,6 +4,7 @@ import { errorMessage, FastMCPError } from "../errors.js";
 import { INPUT_KINDS, type InputMethod } from "../sampling/replay.js";
 import { TaskCluster } from "./task-cluster.js";
 import { InMemoryTaskStore, isSharedTaskStore, type TaskRecord, type TaskStore } from "./task-store.js";
+import { envelope, notHere, positiveInteger, view } from "./task-wire.js";
 import {
   type CreateTaskResult,
   type DetailedTask,
@@ -26,6 +27,7 @@ export interface TaskOptions {
 
 export const DEFAULT_TASK_TTL_MS = 3_600_000;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
+const WRITE_RETRY_MS = 250;
 
 /** A task body's result: the tool's `CallToolResult` (tool errors included, as `isError`). */
 export type TaskBody = (input: TaskInput, signal: AbortSignal) => Promise<Record<string, unknown>>;
@@ -42,6 +44,8 @@ interface LiveTask {
   input: TaskInput;
   /** The chain of store writes, so an async store receives them in order. */
   saved: Promise<void>;
+  /** The state last handed to the store. */
+  latest?: TaskRecord;
   expiry?: NodeJS.Timeout;
 }
 
@@ -282,12 +286,24 @@ export class TaskEngine {
     record.lastUpdatedAt = new Date().toISOString();
     if (!TERMINAL_STATUSES.has(record.status)) this.armExpiry(task);
     const snapshot = structuredClone(record);
-    task.saved = task.saved
-      .then(() => this.store.put(snapshot))
-      .then((kept: unknown) => {
-        if (kept === false) this.lost(task);
-      })
-      .catch(() => undefined);
+    task.latest = snapshot;
+    task.saved = task.saved.then(() => this.persist(task, snapshot));
+  }
+
+  /**
+   * Writes one state of the task. A store that is briefly unreachable (a Redis restart) is retried
+   * while this is still the task's latest state, so the shared record catches up with the body.
+   */
+  private async persist(task: LiveTask, snapshot: TaskRecord): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if ((await this.store.put(snapshot)) === false) this.lost(task);
+        return;
+      } catch {
+        if (task.latest !== snapshot || attempt * WRITE_RETRY_MS >= this.ttlMs) return;
+        await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS));
+      }
+    }
   }
 
   /**
@@ -336,41 +352,4 @@ export class TaskEngine {
     // Read from a shared store: a task whose instance stopped beating is failed from now on.
     return live !== undefined || this.cluster === undefined ? record : this.cluster.vouch(record);
   }
-}
-
-function envelope(record: TaskRecord) {
-  const { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttlMs, pollIntervalMs } = record;
-  return {
-    taskId,
-    status,
-    ...(statusMessage !== undefined && { statusMessage }),
-    createdAt,
-    lastUpdatedAt,
-    ttlMs,
-    pollIntervalMs,
-  };
-}
-
-function view(record: TaskRecord): DetailedTask {
-  const out: DetailedTask = envelope(record);
-  if (record.status === "input_required" && record.inputRequests !== undefined) {
-    out.inputRequests = { ...record.inputRequests };
-  }
-  if (record.status === "completed" && record.result !== undefined) out.result = record.result;
-  if (record.status === "failed" && record.error !== undefined) out.error = record.error;
-  return out;
-}
-
-function notHere(taskId: string): ProtocolError {
-  return new ProtocolError(
-    ProtocolErrorCode.InternalError,
-    `Task ${taskId} runs on another server instance; send tasks/update and tasks/cancel to the instance that created it`,
-  );
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new FastMCPError("CONFIG", `${name} must be a positive integer (milliseconds), got ${value}.`);
-  }
-  return value;
 }

@@ -228,14 +228,16 @@ describe("tasks behind nginx round robin, three instances, Redis task store", ()
     await until([b], taskId, (task) => task.status === "input_required");
     await redis.restart("SIGKILL", LEASE_MS + 1_000);
 
-    // Requests fail while the instances reconnect; then the task is where it was, on every instance.
-    let task: Task | undefined;
-    for (let i = 0; i < 200 && task === undefined; i++) {
-      const reply = await rpc([b, c][i % 2]!, "alice", "tasks/get", { taskId });
-      if (reply.result !== undefined) task = reply.result as Task;
-      else await sleep(100);
+    // Requests fail while each instance reconnects; then the task is where it was, on every instance.
+    for (const url of [a, b, c]) {
+      let task: Task | undefined;
+      for (let i = 0; i < 200 && task === undefined; i++) {
+        const reply = await rpc(url, "alice", "tasks/get", { taskId });
+        if (reply.result !== undefined) task = reply.result as Task;
+        else await sleep(100);
+      }
+      expect(task?.status).toBe("input_required");
     }
-    expect(task?.status).toBe("input_required");
     for (let step = 0; step < 2; step++) {
       const parked = await until([b, c], taskId, (t) => t.status === "input_required");
       const key = Object.keys(parked.inputRequests!)[0]!;
