@@ -3,6 +3,7 @@
 // as there are cores (one single-threaded generator saturated before the servers did), warm-up,
 // measured window, drain; and the rows the report shows, combined over passes.
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { WorkerReport } from "../load-worker.js";
@@ -40,6 +41,12 @@ export interface LoadRow {
   serverCpuUsPerCall: number;
   /** Load-generator CPU per completed call, µs (all its processes together). */
   clientCpuUsPerCall: number;
+  /**
+   * Connections the kernel refused while the window ran (this network namespace's `ListenOverflows`
+   * from /proc/net/netstat, all passes): each one is a dropped SYN that its client retransmits after
+   * 1 s, 3 s, 7 s. Absent where /proc has no such counter.
+   */
+  listenOverflows?: number;
 }
 
 export interface PassResult {
@@ -52,6 +59,7 @@ export interface PassResult {
   requests: number;
   cpuUs: number;
   clientCpuUs: number;
+  listenOverflows: number | undefined;
 }
 
 /** Load-generating processes per pass: as many as the machine has cores, so the clients never saturate first. */
@@ -112,6 +120,7 @@ export async function runPass(
     await sleep(warmupMs);
     await all("settle", "settled");
     const before = await server.stats();
+    const overflowsBefore = listenOverflows();
     let peak = server.rssNow();
     const sampler = setInterval(() => {
       peak = Math.max(peak, server.rssNow());
@@ -121,6 +130,7 @@ export async function runPass(
     const reports = (await all("stop", "report")).map((message) => message.report!);
     clearInterval(sampler);
     const after = await server.stats();
+    const overflowsAfter = listenOverflows();
     const calls = reports.reduce((sum, report) => sum + report.calls, 0);
     const firstError = reports.find((report) => report.firstError !== undefined)?.firstError;
     const result: PassResult = {
@@ -129,6 +139,10 @@ export async function runPass(
       latencies: reports.flatMap((report) => report.latencies),
       errors: reports.reduce((sum, report) => sum + report.errors, 0),
       peakRss: peak,
+      listenOverflows:
+        overflowsBefore === undefined || overflowsAfter === undefined
+          ? undefined
+          : overflowsAfter - overflowsBefore,
       // Requests and CPU cover the window and the drain, divided by every call they served.
       requests: (after.requests - before.requests) / Math.max(calls, 1),
       cpuUs: (after.cpuUs - before.cpuUs) / Math.max(calls, 1),
@@ -158,7 +172,25 @@ export function combine(config: Config, passes: PassResult[]): LoadRow {
     httpPerCall: round(mean(passes.map((pass) => pass.requests)), 2),
     serverCpuUsPerCall: round(mean(passes.map((pass) => pass.cpuUs)), 0),
     clientCpuUsPerCall: round(mean(passes.map((pass) => pass.clientCpuUs)), 0),
+    ...(passes.every((pass) => pass.listenOverflows !== undefined) && {
+      listenOverflows: passes.reduce((sum, pass) => sum + pass.listenOverflows!, 0),
+    }),
   };
+}
+
+/** The kernel's count of connections dropped because a listen queue was full (Linux), or undefined. */
+function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync("/proc/net/netstat", "utf8").split("\n");
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const names = lines[i]!.split(/\s+/);
+      const index = names.indexOf("ListenOverflows");
+      if (index > 0) return Number(lines[i + 1]!.split(/\s+/)[index]);
+    }
+  } catch {
+    // Not Linux: the column stays empty.
+  }
+  return undefined;
 }
 
 export interface LoadShape {

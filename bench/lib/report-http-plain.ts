@@ -84,6 +84,7 @@ export function httpPlain(r: HttpPlainSection): string[] {
         "HTTP/op",
         "server CPU/op (µs)",
         "ops per server CPU-s",
+        "refused connects",
         "errors",
       ],
       r.rows.map((x) => [
@@ -96,6 +97,7 @@ export function httpPlain(r: HttpPlainSection): string[] {
         f(x.httpPerCall, 2),
         f(x.serverCpuUsPerCall),
         f(1e6 / x.serverCpuUsPerCall),
+        f(x.listenOverflows),
         x.errors === 0 ? "0" : `${x.errors} (${x.firstError ?? ""})`,
       ]),
     ),

@@ -346,6 +346,9 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "on the machine; **calls per server CPU-second** is its inverse, the throughput one core would give the server; " +
       "**client CPU/call**: the load generator's CPU per call (client and server share the two cores, so a stack whose " +
       "replies cost the client more shows lower calls/s at equal server CPU). " +
+      "**refused connects**: connections the kernel dropped during the window because the server's listen queue was " +
+      "full (`ListenOverflows` in /proc/net/netstat, all passes; the counter is machine-wide, so other work adds to it): " +
+      "each is a SYN its client retransmits after 1 s, then 3 s, then 7 s, which is what a p99 near 3 or 7 s is made of. " +
       `Every call is bounded at 20 s; **errors** counts calls that failed (with the first error), e.g. sockets reset ` +
       "when a saturated machine lets keep-alive connections expire under the client.",
   );
@@ -364,6 +367,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         "server CPU/call (µs)",
         "calls per server CPU-s",
         "client CPU/call (µs)",
+        "refused connects",
         "errors",
       ],
       r.rows.map((x) => [
@@ -378,6 +382,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         f(x.serverCpuUsPerCall, 0),
         f(1e6 / x.serverCpuUsPerCall, 0),
         f(x.clientCpuUsPerCall, 0),
+        f(x.listenOverflows, 0),
         x.errors === 0 ? "0" : `${x.errors} (${x.firstError ?? ""})`,
       ]),
     ),
