@@ -20,13 +20,20 @@ export function jsonSchemaConverter(schema: StandardSchemaV1): JsonSchemaInput |
 
 const EMPTY_OBJECT_SCHEMA: JsonObjectSchema = { type: "object", properties: {} };
 
-/** JSON Schema (draft 2020-12) of a Standard Schema's input, via the Standard JSON Schema interface. */
-export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string): JsonObjectSchema {
+/**
+ * JSON Schema (draft 2020-12) of a Standard Schema's input, via the Standard JSON Schema interface.
+ * A bad schema is `CONFIG` when a tool is registered, `INVALID_ARGUMENT` when it came with one call.
+ */
+export function toJsonSchema(
+  schema: StandardSchemaV1 | undefined,
+  owner: string,
+  code: "CONFIG" | "INVALID_ARGUMENT" = "CONFIG",
+): JsonObjectSchema {
   if (schema === undefined) return EMPTY_OBJECT_SCHEMA;
   const input = jsonSchemaConverter(schema);
   if (input === undefined) {
     throw new FastMCPError(
-      "CONFIG",
+      code,
       `${owner}: parameters must be a Standard Schema that also implements Standard JSON Schema ` +
         "(zod >= 4.2, arktype, or valibot via toStandardJsonSchema).",
     );
@@ -34,7 +41,7 @@ export function toJsonSchema(schema: StandardSchemaV1 | undefined, owner: string
   // `$schema` stays: it tells clients the dialect (2020-12, the MCP default since 2025-11-25).
   const json = input({ target: "draft-2020-12" });
   if (json.type !== "object") {
-    throw new FastMCPError("CONFIG", `${owner}: parameters must describe an object (e.g. z.object({...})).`);
+    throw new FastMCPError(code, `${owner}: parameters must describe an object (e.g. z.object({...})).`);
   }
   return json as JsonObjectSchema;
 }

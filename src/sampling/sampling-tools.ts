@@ -58,7 +58,11 @@ export function prepareTools(tools: unknown, reserved?: Tool): PreparedTools {
 function wireTool(tool: SamplingTool): Tool {
   let entry = wireCache.get(tool);
   if (entry === undefined) {
-    const inputSchema = toJsonSchema(tool.parameters, `Sampling tool '${tool.name}'`) as Tool["inputSchema"];
+    const inputSchema = toJsonSchema(
+      tool.parameters,
+      `Sampling tool '${tool.name}'`,
+      "INVALID_ARGUMENT", // an argument of this ctx.sample, like the other checks of prepareTools
+    ) as Tool["inputSchema"];
     entry = {
       name: tool.name,
       inputSchema,
