@@ -83,6 +83,19 @@ describe("the built package", () => {
     expect(out).toBe("function,function,function,function");
   });
 
+  it("one ProviderError for the root and every handler subpath: instanceof and isInstance hold across them", () => {
+    const out = run(`
+      const root = await import("fastmcp-ts");
+      const subpaths = await Promise.all(["openai", "anthropic", "ai-sdk", "google"].map((name) => import("fastmcp-ts/" + name)));
+      const checks = subpaths.flatMap(({ ProviderError }) => {
+        const error = new ProviderError("X", "failed", { status: 500 });
+        return [error instanceof root.ProviderError, error instanceof root.FastMCPError, root.ProviderError.isInstance(error), error.code === root.ErrorCode.PROVIDER];
+      });
+      console.log(checks.every((ok) => ok) + " " + checks.length);
+    `);
+    expect(out).toBe("true 16");
+  });
+
   it("serves redisSessionStore on fastmcp-ts/redis, which loads node-redis only when it connects", () => {
     const out = run(`
       const { redisSessionStore } = await import("fastmcp-ts/redis");
