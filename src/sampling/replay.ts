@@ -48,6 +48,7 @@ export class ReplayRun {
   private readonly fresh = new Set<unknown>();
   private closeRound?: () => void;
   private readonly roundClosed: Promise<"round">;
+  private readonly args: unknown;
 
   constructor(
     call: string,
@@ -55,20 +56,25 @@ export class ReplayRun {
     previous: ReplayState | undefined,
     responses: Record<string, unknown> | undefined,
   ) {
-    const argsHash = stableHash(args ?? {});
+    this.args = args;
+    // The arguments' hash is needed only to check a previous state or to mint one: a first round
+    // that completes (every plain 2026-07-28 call) never computes it.
+    const argsHash = previous === undefined ? "" : stableHash(args ?? {});
     if (previous !== undefined && (previous.call !== call || previous.args !== argsHash)) {
       throw new FastMCPError(
         "REPLAY_MISMATCH",
         "requestState belongs to a different call (tool or arguments changed); retry the call without it.",
       );
     }
+    // The previous state was parsed from this request's JSON and belongs to this run alone, so its
+    // records are taken over rather than copied.
     this.state = {
       v: 1,
       call,
       args: argsHash,
-      answers: { ...previous?.answers },
-      hashes: { ...previous?.hashes },
-      steps: { ...previous?.steps },
+      answers: previous?.answers ?? {},
+      hashes: previous?.hashes ?? {},
+      steps: previous?.steps ?? {},
     };
     // Answers for keys asked in an earlier round are taken now; others wait until this run asks
     // for that very key (a client may answer a first round it predicted); the rest are ignored.
@@ -160,6 +166,7 @@ export class ReplayRun {
   async drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
     const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);
     if (first !== "round") return { kind: "complete", value: first.value };
+    if (this.state.args === "") this.state.args = stableHash(this.args ?? {});
     return { kind: "input_required", inputRequests: { ...this.pending }, state: this.state };
   }
 

@@ -1,4 +1,5 @@
 // stableStringify / stableHash: what replay binds answers and arguments with.
+import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -31,6 +32,25 @@ describe("stableStringify", () => {
         expect(stableHash(reversedKeys(a))).toBe(stableHash(a));
         const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
         expect(stableStringify(a) === stableStringify(b)).toBe(isDeepStrictEqual(asJson(a), asJson(b)));
+      }),
+    );
+  });
+
+  it("orders keys as the built-in sort does, and hashes to the SHA-256 of that text", () => {
+    // States minted before and after a change must agree on the hash of the same request.
+    const sortedJson = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`).join(",")}}`;
+    };
+    const wide = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 40 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), wide), (value) => {
+        expect(stableStringify(value)).toBe(sortedJson(value));
+        const sha = createHash("sha256").update(sortedJson(value)).digest("base64url").slice(0, 22);
+        expect(stableHash(value)).toBe(sha);
       }),
     );
   });
