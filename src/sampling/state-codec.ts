@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import * as crypto from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { RequestStateCodec, ServerContext } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 
@@ -34,7 +35,8 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
   if (!Number.isFinite(options.ttlSeconds) || options.ttlSeconds <= 0) {
     throw new FastMCPError("CONFIG", "requestStateTtlSeconds must be a positive number of seconds.");
   }
-  const mac = (text: string) => createHmac("sha256", key).update(text).digest("base64url");
+  const mac = hmacSha256(key);
+  const recent = new RecentStates();
   // Most servers see one caller value (unauthenticated: ""), so the last tag is kept.
   let lastBind: { value: string; tag: string } | undefined;
   const bindTag = (ctx: ServerContext | undefined) => {
@@ -50,11 +52,12 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
       exp: Math.floor(Date.now() / 1000) + options.ttlSeconds,
       // Unique per mint: two identical calls in the same second would otherwise get byte-identical
       // states, and a single-use replay cache would refuse the second as a replay of the first.
-      n: randomBytes(9).toString("base64url"),
+      n: nonce(),
     };
     const tag = bindTag(ctx);
     if (tag !== undefined) envelope.b = tag;
-    const body = Buffer.from(JSON.stringify(envelope), "utf8").toString("base64url");
+    const json = JSON.stringify(envelope);
+    const body = Buffer.from(json, "utf8").toString("base64url");
     const state = `${PREFIX}${body}.${mac(PREFIX + body)}`;
     if (state.length > options.maxBytes) {
       throw new FastMCPError(
@@ -64,6 +67,7 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
           "one after another in one call, keep ctx.once results small, or raise maxRequestStateBytes.",
       );
     }
+    recent.add(state, json);
     return state;
   };
 
@@ -74,15 +78,20 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     }
     const dot = state.lastIndexOf(".");
     if (dot <= PREFIX.length) throw new Error("malformed");
-    const body = state.slice(PREFIX.length, dot);
-    const given = Buffer.from(state.slice(dot + 1), "latin1");
-    const expected = Buffer.from(mac(PREFIX + body), "latin1");
-    if (given.byteLength !== expected.byteLength || !timingSafeEqual(given, expected)) throw new Error("mac");
     let envelope: { p: T; exp?: unknown; b?: unknown };
-    try {
-      envelope = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-    } catch {
-      throw new Error("malformed");
+    // A state this codec minted comes back as the very string it minted: known, it needs no MAC
+    // check and no decoding; anything else (another instance's, or a forgery) is checked in full.
+    const minted = recent.take(state);
+    if (minted !== undefined) {
+      envelope = JSON.parse(minted);
+    } else {
+      const body = state.slice(PREFIX.length, dot);
+      if (!sameMac(state.slice(dot + 1), mac(PREFIX + body))) throw new Error("mac");
+      try {
+        envelope = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+      } catch {
+        throw new Error("malformed");
+      }
     }
     if (typeof envelope.exp !== "number" || envelope.exp < Math.floor(Date.now() / 1000)) {
       throw new Error("expired");
@@ -96,6 +105,94 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     mint: (payload, ctx) => settle(() => mint(payload, ctx)),
     verify: (state, ctx) => settle(() => verify(state, ctx)),
   };
+}
+
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: "buffer" | "base64url") => Buffer | string;
+const oneShot = (crypto as { hash?: OneShotHash }).hash;
+
+/**
+ * HMAC-SHA256 (RFC 2104) as two one-shot hashes over the padded key, where Node has `crypto.hash`
+ * (>= 20.12): `createHmac` makes a native Hmac object per call, whose setup and collection were the
+ * largest single cost of signing a 2026-07-28 round. Same bytes as createHmac (tested against it).
+ */
+function hmacSha256(key: Buffer): (text: string) => string {
+  if (oneShot === undefined) return (text) => createHmac("sha256", key).update(text).digest("base64url");
+  const block = Buffer.alloc(64);
+  (key.byteLength > 64 ? createHash("sha256").update(key).digest() : key).copy(block);
+  const inner = Buffer.from(block.map((byte) => byte ^ 0x36));
+  const outer = Buffer.alloc(64 + 32);
+  Buffer.from(block.map((byte) => byte ^ 0x5c)).copy(outer);
+  block.fill(0);
+  return (text) => {
+    const message = Buffer.allocUnsafe(64 + Buffer.byteLength(text, "utf8"));
+    inner.copy(message);
+    message.write(text, 64, "utf8");
+    (oneShot("sha256", message, "buffer") as Buffer).copy(outer, 64);
+    return oneShot("sha256", outer, "base64url") as string;
+  };
+}
+
+/** Only states up to this size are remembered, and at most this many bytes of them in all. */
+const RECENT_MAX_STATE = 16 * 1024;
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The states this codec minted and has not seen back yet (exact string → envelope JSON), oldest
+ * first, bounded in bytes. Most 2026-07-28 rounds come back to the process that minted them (stdio,
+ * in memory, sticky HTTP), and for those the MAC was computed moments ago: re-computing it, and
+ * decoding the base64 it wraps, was about a third of the codec's cost per round. Expiry and the
+ * caller binding are checked on every verify either way; a state is taken out when it comes back.
+ */
+class RecentStates {
+  private readonly states = new Map<string, string>();
+  private bytes = 0;
+
+  add(state: string, json: string): void {
+    if (state.length > RECENT_MAX_STATE) return;
+    this.states.set(state, json);
+    this.bytes += state.length + json.length;
+    while (this.bytes > RECENT_MAX_BYTES) {
+      const [oldest, oldJson] = this.states.entries().next().value as [string, string];
+      this.states.delete(oldest);
+      this.bytes -= oldest.length + oldJson.length;
+    }
+  }
+
+  take(state: string): string | undefined {
+    const json = this.states.get(state);
+    if (json === undefined) return undefined;
+    this.states.delete(state);
+    this.bytes -= state.length + json.length;
+    return json;
+  }
+}
+
+/**
+ * Constant-time comparison of a given MAC with the expected one (both base64url, so one byte per
+ * character): every character is compared whatever the first difference, without the two Buffers
+ * that timingSafeEqual needs.
+ */
+function sameMac(given: string, expected: string): boolean {
+  if (given.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= given.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
+}
+
+// Nonces come from a pool of random bytes refilled 512 at a time: one randomBytes call (a native
+// call and a Buffer) per mint was a visible part of a 2026-07-28 round.
+const NONCE_BYTES = 9;
+const POOL_BYTES = NONCE_BYTES * 512;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function nonce(): string {
+  if (poolOffset + NONCE_BYTES > pool.byteLength) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const start = poolOffset;
+  poolOffset += NONCE_BYTES;
+  return pool.toString("base64url", start, poolOffset);
 }
 
 function settle<R>(run: () => R): Promise<R> {

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { ServerContext } from "@modelcontextprotocol/server";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -217,6 +218,29 @@ describe("request-state codec", () => {
       }),
       { numRuns: 10 },
     );
+  });
+
+  it("the MAC is HMAC-SHA256 of the prefix and body, for keys of any length, and another instance with the key verifies it", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 200 }), payload, async (key, state) => {
+        const minting = createStateCodec<ReplayState>({ key, ttlSeconds: 600, maxBytes: 1 << 20 });
+        const minted = await minting.mint(state as ReplayState, ctx);
+        const dot = minted.lastIndexOf(".");
+        const expected = createHmac("sha256", key).update(minted.slice(0, dot)).digest("base64url");
+        expect(minted.slice(dot + 1)).toBe(expected);
+        // A fresh codec never saw this state minted: it checks the MAC and decodes the body.
+        const other = createStateCodec<ReplayState>({ key, ttlSeconds: 600, maxBytes: 1 << 20 });
+        expect(await other.verify(minted, ctx)).toEqual(JSON.parse(JSON.stringify(state)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a state verifies again after its first use (by its MAC, once the minting codec has let go of it)", async () => {
+    const state: ReplayState = { v: 1, call: "tools/call:x", args: "a", answers: {}, hashes: {}, steps: {} };
+    const minted = await codec.mint(state, ctx);
+    expect(await codec.verify(minted, ctx)).toEqual(state);
+    expect(await codec.verify(minted, ctx)).toEqual(state);
   });
 
   it("a state minted under another key is refused", async () => {
