@@ -64,32 +64,75 @@ export async function invokeWithContext<T>(
   } catch (error) {
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, (error as Error).message);
   }
-  const controller = new AbortController();
-  const forward = () => controller.abort(sdk.mcpReq.signal.reason);
-  sdk.mcpReq.signal.addEventListener("abort", forward, { once: true });
+  const round = new RoundSignal(sdk.mcpReq.signal);
   try {
     const ctx = new Context({
       sdk,
       era,
       runtime,
       clientCapabilities,
-      signal: controller.signal,
+      // Made on first use: most tools never look at ctx.signal, and an AbortController plus its
+      // listener on the request's signal, per round, was a measurable part of a 2026-07-28 round.
+      get signal() {
+        return round.signal;
+      },
+      set signal(signal: AbortSignal) {
+        round.replace(signal); // ctx.detach(): the task's signal from then on
+      },
       replay,
       call: input.call,
     });
     const outcome = await replay.drive(input.run(ctx));
     if (outcome.kind === "complete") return { complete: outcome.value };
     // The abandoned run waits on requests that will never be answered here; let it stop early.
-    controller.abort(ROUND_ENDED);
-    const inputRequests = Object.fromEntries(
-      Object.entries(outcome.inputRequests).map(([key, request]) => [key, request]),
-    );
+    round.end();
     const requestState = await input.codec.mint(outcome.state, sdk);
     return {
-      inputRequired: inputRequired({ inputRequests, requestState } as Parameters<typeof inputRequired>[0]),
+      inputRequired: inputRequired({
+        inputRequests: outcome.inputRequests,
+        requestState,
+      } as Parameters<typeof inputRequired>[0]),
     };
   } finally {
-    sdk.mcpReq.signal.removeEventListener("abort", forward);
+    round.dispose();
+  }
+}
+
+/**
+ * A round's signal: aborts when the request's does, or with ROUND_ENDED once the round is over.
+ * The controller exists only once someone asks for the signal.
+ */
+class RoundSignal {
+  private controller?: AbortController;
+  private replaced?: AbortSignal;
+  private ended = false;
+  private readonly forward = () => this.controller?.abort(this.request.reason);
+
+  constructor(private readonly request: AbortSignal) {}
+
+  get signal(): AbortSignal {
+    if (this.replaced !== undefined) return this.replaced;
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.ended) controller.abort(ROUND_ENDED);
+      else if (this.request.aborted) controller.abort(this.request.reason);
+      else this.request.addEventListener("abort", this.forward, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  replace(signal: AbortSignal): void {
+    this.replaced = signal;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.controller?.abort(ROUND_ENDED);
+  }
+
+  dispose(): void {
+    if (this.controller !== undefined) this.request.removeEventListener("abort", this.forward);
   }
 }
 
