@@ -17,6 +17,7 @@ const UNIT_TESTS = [
   "test/reliability/invalid-client-answer.test.ts",
   "test/sampling-tools/tool-ordering.test.ts",
   "test/sampling-tools/units.test.ts",
+  "test/core/architecture.test.ts",
   "test/security/completion-keys.test.ts",
 ];
 

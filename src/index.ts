@@ -65,10 +65,11 @@ export type {
   UsageEvent,
   UsageHook,
 } from "./sampling/types.js";
-export type { Completer, Completers } from "./server/completion.js";
 export type { ConnectionHandle } from "./server/connection-entry.js";
 export { Context } from "./server/context.js";
 export {
+  type Completer,
+  type Completers,
   defineTool,
   type PromptDefinition,
   type PromptRender,

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { joinText } from "../content.js";
 import { toolFailure } from "./call-errors.js";
-import type { ToolCallResult } from "./client.js";
+import type { ToolCallResult } from "./client-options.js";
 
 /** A tool's result as `callTool` returns it; `isError` becomes a thrown `ToolError`. */
 export function toOutput(result: CallToolResult, name: string): ToolCallResult {

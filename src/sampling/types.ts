@@ -80,6 +80,9 @@ export type UsageHook = (event: UsageEvent) => void | Promise<void>;
 /** The full `sampling/createMessage` params as they travel on the wire (camelCase names). */
 export type SamplingParams = CreateMessageRequestParams;
 
+/** A `sampling/createMessage` result, with or without tool blocks. */
+export type AnyCreateMessageResult = CreateMessageResult | CreateMessageResultWithTools;
+
 /** What a sampling handler may answer: a plain string, or a full protocol result. */
 export type SamplingHandlerResult = string | CreateMessageResult | CreateMessageResultWithTools;
 

@@ -4,19 +4,8 @@ import {
   ProtocolErrorCode,
   type Server,
 } from "@modelcontextprotocol/server";
+import type { Completers } from "./definitions.js";
 import type { Registry } from "./registry.js";
-
-/**
- * Suggests values for one argument of a prompt or one variable of a resource template, given what
- * the user has typed so far (`value`) and the arguments already chosen.
- */
-export type Completer = (
-  value: string,
-  context: { arguments: Record<string, string> },
-) => string[] | Promise<string[]>;
-
-/** Completers keyed by argument (prompt) or variable (resource template) name. */
-export type Completers = Record<string, Completer>;
 
 /** The spec caps one completion answer at 100 values. */
 const MAX_VALUES = 100;

@@ -7,13 +7,15 @@ import type {
   LoggingLevel,
   ServerContext,
 } from "@modelcontextprotocol/server";
-import type { AnyCreateMessageResult } from "../sampling/handler.js";
+import { raceAbort } from "../abort.js";
+import { runSamplingHandler } from "../sampling/handler.js";
 import type { ClientInput, RoundTripOptions, SamplingHost, SamplingPolicy } from "../sampling/round-trip.js";
-import { samplePlain, sampleWithTools } from "../sampling/sample.js";
-import { sampleStep } from "../sampling/sample-step.js";
+import { samplePlain, sampleStep, sampleWithTools } from "../sampling/sample.js";
 import { nestedInputError } from "../sampling/sampling-tools.js";
 import type {
+  AnyCreateMessageResult,
   ProtocolEra,
+  RequestContext,
   SampleInput,
   SampleOptions,
   SampleStep,
@@ -24,12 +26,12 @@ import type {
   SamplingToolContext,
   UsageHook,
 } from "../sampling/types.js";
+import { usageFromMeta } from "../sampling/usage.js";
 import { takeDetachHook } from "../tasks/detach-hooks.js";
 import { checkElicitAnswer, checkRootsAnswer } from "./input-answers.js";
-import type { PrincipalOf } from "./principal.js";
+import { type PrincipalOf, principalOf } from "./principal.js";
 import { sampleProgressForwarder } from "./sample-progress.js";
 import type { SamplingBudget } from "./sampling-budget.js";
-import { answerOnServer } from "./server-sample.js";
 import { reportUsage } from "./usage-report.js";
 
 /** What a request's Context needs from the server that owns it. */
@@ -260,7 +262,13 @@ class RequestHost implements SamplingHost {
     return this.init.era === "modern" ? new Context(this.init, true) : this.ctx;
   }
 
-  answerOnServer(
+  /**
+   * One sample answered by the server's own handler — the server's owner pays for it. The caller's
+   * budget is asked first (`samplingBudget`), and under 2026-07-28 the answer is kept in the request
+   * state so no later round of the call runs it again. `fresh` is false for an answer kept from an
+   * earlier round (already counted there).
+   */
+  async answerOnServer(
     params: SamplingParams,
     signal: AbortSignal,
     options: RoundTripOptions,
@@ -270,15 +278,27 @@ class RequestHost implements SamplingHost {
       sdk,
       options.streamProgress ?? runtime.streamSampleProgress === true,
     );
-    const context = {
+    const context: RequestContext = {
       requestId: sdk.mcpReq.id,
       signal,
-      side: "server" as const,
+      side: "server",
       serverName: runtime.name,
       ...(onToken !== undefined && { onToken }),
     };
     const auth = sdk.http?.authInfo;
-    return answerOnServer({ runtime, params, context, signal, replay, auth, call });
+    const budget = runtime.samplingBudget;
+    const run = async () => {
+      const request = { principal: principalOf(auth, runtime.principal), auth, call, params };
+      if (budget !== undefined) await budget.admit(request);
+      const response = await raceAbort(runSamplingHandler(runtime.samplingHandler!, params, context), signal);
+      budget?.record?.(request, usageFromMeta(response._meta));
+      return response;
+    };
+    if (replay?.serverAnswer !== undefined) {
+      const { value, fresh } = await replay.serverAnswer(params, run);
+      return { response: value, fresh };
+    }
+    return { response: await run(), fresh: true };
   }
 
   noteUsage(response: AnyCreateMessageResult, via: SamplingAnswerer): Promise<void> | undefined {

@@ -1,7 +1,18 @@
 import type { PromptMessage, SamplingMessage, ToolAnnotations } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { Completers } from "./completion.js";
 import type { Context } from "./context.js";
+
+/**
+ * Suggests values for one argument of a prompt or one variable of a resource template, given what
+ * the user has typed so far (`value`) and the arguments already chosen.
+ */
+export type Completer = (
+  value: string,
+  context: { arguments: Record<string, string> },
+) => string[] | Promise<string[]>;
+
+/** Completers keyed by argument (prompt) or variable (resource template) name. */
+export type Completers = Record<string, Completer>;
 
 export interface ToolDefinition<Args = any> {
   name: string;

@@ -21,7 +21,7 @@ import type {
   ToolDefinition,
 } from "./definitions.js";
 import { createHttpHandler, type HttpHandlerOptions, type McpFetchHandler } from "./http-handler.js";
-import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
+import type { RunningHttpServer, RunOptions } from "./http-types.js";
 import { type PrincipalOf, principalOf } from "./principal.js";
 import { Registry } from "./registry.js";
 import { runWithOverride } from "./run-override.js";
@@ -90,7 +90,7 @@ export interface FastMCPOptions {
   exposeProviderErrors?: boolean;
 }
 
-export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
+export type { RunOptions } from "./http-types.js";
 
 const DEFAULT_SAMPLE_TIMEOUT_MS = 300_000;
 const DEFAULT_MAX_REQUEST_STATE_BYTES = 1024 * 1024;

@@ -9,6 +9,9 @@ export interface HttpRunOptions extends HttpHandlerOptions {
   path?: string;
 }
 
+/** What `FastMCP.run` takes: stdio (the default), or HTTP with its options. */
+export type RunOptions = { transport?: "stdio" } | ({ transport: "http" } & HttpRunOptions);
+
 export interface RunningHttpServer {
   url: string;
   /** Open 2025-era sessions. */

@@ -1,4 +1,4 @@
-import type { RunOptions } from "./fastmcp.js";
+import type { RunOptions } from "./http-types.js";
 
 /**
  * `fastmcp-ts run FILE --transport http --port P` must serve HTTP on P even when FILE calls

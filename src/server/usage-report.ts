@@ -1,6 +1,11 @@
 import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
-import type { AnyCreateMessageResult } from "../sampling/handler.js";
-import type { ProtocolEra, SamplingAnswerer, UsageEvent, UsageHook } from "../sampling/types.js";
+import type {
+  AnyCreateMessageResult,
+  ProtocolEra,
+  SamplingAnswerer,
+  UsageEvent,
+  UsageHook,
+} from "../sampling/types.js";
 import { splitCall, usageFromMeta } from "../sampling/usage.js";
 import { type PrincipalOf, principalOf } from "./principal.js";
 

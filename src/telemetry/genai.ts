@@ -3,8 +3,7 @@
  * CLIENT span `chat {model}` per LLM request, with the provider, the models, token usage and
  * the finish reason; `gen_ai.client.token.usage` and `gen_ai.client.operation.duration`.
  */
-import type { AnyCreateMessageResult } from "../sampling/handler.js";
-import type { SamplingParams } from "../sampling/types.js";
+import type { AnyCreateMessageResult, SamplingParams } from "../sampling/types.js";
 import { usageFromMeta } from "../sampling/usage.js";
 import { activeTelemetry, errorType, failSpan } from "./otel.js";
 
