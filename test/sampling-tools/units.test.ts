@@ -122,7 +122,9 @@ describe("prepareTools", () => {
   it("refuses a tool whose parameters are not an object schema as a bad argument of the call", () => {
     const error = errorOf(() => prepareTools([{ name: "s", parameters: z.string(), execute: () => "" }]));
     expect(error.code).toBe("INVALID_ARGUMENT");
-    expect(error.message).toBe("Sampling tool 's': parameters must describe an object (e.g. z.object({...})).");
+    expect(error.message).toBe(
+      "Sampling tool 's': parameters must describe an object (e.g. z.object({...})).",
+    );
   });
 
   it("turns parameters into a JSON Schema input schema and keeps the description", () => {
