@@ -102,6 +102,22 @@ export function httpPlain(r: HttpPlainSection): string[] {
       ]),
     ),
   );
+  lines.push(
+    "",
+    "Where tmcp's lead comes from — read from its code and from V8 CPU profiles of each server process under this mix " +
+      "(`node --cpu-prof`, outside this run): fastmcp-ts serves through the official SDK v2, and most of a plain call's " +
+      "server CPU is that SDK's machinery, not fastmcp-ts's own code (under a tenth). (1) The SDK checks every JSON-RPC " +
+      "message with zod, both ways, and classifies an inbound message with type guards that let schemas fail (building " +
+      "error objects on the way); tmcp validates the envelope and params once with valibot and runs zod only on the tool's " +
+      "own input. (2) On 2026-07-28 the SDK's stateless entry (`createMcpHandler(factory)`, which fastmcp-ts and the raw SDK " +
+      "server both use) builds, connects and closes a fresh `McpServer` and transport for every request; tmcp keeps one " +
+      "server and dispatches each request to it, so its lead is larger on 2026. (3) More allocation per request (an " +
+      "`AbortController` and request context per message, the Node request rebuilt as a web `Request` whose body is read " +
+      "again as a stream), so more GC. What fastmcp-ts does that tmcp skips is therefore the SDK's full validation of " +
+      "every message in and out and the per-request server of the stateless entry; on sampled calls (§3) also the signed, " +
+      "call-bound `requestState` (tmcp's is plain JSON unless a codec is configured). mcp-use 2 runs on the same SDK v2 " +
+      "(its pinned 2.0.0) with Hono routing and its own middleware in front.",
+  );
   lines.push("");
   return lines;
 }
