@@ -341,7 +341,9 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "so the figure measured the load generator), and on this machine clients and server compete for the same cores. fastmcp-ts serves both eras on one URL via `server.run({ transport: " +
       '"http" })`; the raw SDK v2 server follows the SDK\'s legacy-routing recipe (sessionful ' +
       '`NodeStreamableHTTPServerTransport` per 2025 session, `createMcpHandler(factory, { legacy: "reject" })` for ' +
-      "2026-07-28). The load generator is the official SDK v2 client for every server; the extra rows drive our server with " +
+      "2026-07-28). fastmcp-ts listens with an accept queue of 4096 connections; the raw SDK v2 and tmcp servers, as " +
+      "their recipes show, with Node's default of 511 (see **refused connects** below). The load generator is the official " +
+      "SDK v2 client for every server; the extra rows drive our server with " +
       "our own `Client`. tmcp (`HttpTransport`, served as in §3b) samples with `server.message(...)`: on a 2025 session it " +
       "sends `sampling/createMessage` on the client's standalone GET stream (not on the tools/call POST stream), and on " +
       "2026-07-28 it returns `input_required` and replays a `replayable` tool, with a plain-JSON `requestState` " +
