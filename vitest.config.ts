@@ -9,6 +9,7 @@ import { defineConfig } from "vitest/config";
 // `npm test` runs both. Real Redis/nginx/haproxy: npm run test:cluster (vitest.cluster.config.ts).
 const UNIT_TESTS = [
   "test/cli/host-paths.test.ts",
+  "test/core/architecture.test.ts",
   "test/core/model-selection.test.ts",
   "test/core/tool-error-policy.test.ts",
   "test/human/human-handler.test.ts",
@@ -17,7 +18,6 @@ const UNIT_TESTS = [
   "test/reliability/invalid-client-answer.test.ts",
   "test/sampling-tools/tool-ordering.test.ts",
   "test/sampling-tools/units.test.ts",
-  "test/core/architecture.test.ts",
   "test/security/completion-keys.test.ts",
 ];
 
