@@ -117,8 +117,10 @@ export async function roundTrip(
     const hinted = withTimeoutHint(params, options.timeoutMs);
     const answer = await input.request("sampling/createMessage", hinted as Record<string, unknown>);
     const response = checkClientAnswer(answer, withTools);
-    // An answer from an earlier round was counted in that round.
-    if (input.isFresh(answer)) await host.noteUsage(response, via);
+    // An answer from an earlier round was counted in that round. Awaited only when the hook made a
+    // promise: `await undefined` would cost a microtask on every round.
+    const noted = input.isFresh(answer) ? host.noteUsage(response, via) : undefined;
+    if (noted !== undefined) await noted;
     return { response, via };
   }
   const timeoutMs = options.timeoutMs ?? policy.sampleTimeoutMs;
