@@ -1,8 +1,8 @@
 import type { Client as SdkClient } from "@modelcontextprotocol/client";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { linkSignals, raceAbort } from "../abort.js";
+import { abortReason, linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
-import { runSamplingHandler } from "../sampling/handler.js";
+import { invokeHandler, toCreateMessageResult } from "../sampling/handler.js";
 import { timeoutHintOf } from "../sampling/round-trip.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
@@ -67,8 +67,9 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
       const signal = bounded?.signal ?? ctx.mcpReq.signal;
       let release: (() => void) | undefined;
       try {
-        release = await options.gate?.enter(signal);
-        const answer = runSamplingHandler(options.handler, effective, {
+        // A free slot is taken at once (no promise, no microtask); otherwise wait for one.
+        release = options.gate?.tryEnter() ?? (await options.gate?.enter(signal));
+        const value = invokeHandler(options.handler, effective.messages, effective, {
           requestId: ctx.mcpReq.id,
           signal,
           side: "client",
@@ -77,7 +78,15 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
         // Stop waiting once the request is cancelled, even if the handler ignores its signal: on
         // 2026-07-28 the SDK holds the aborted callTool until every input handler has settled. A 2025
         // session holds nothing on it (a cancelled request's answer is dropped), so the race is skipped.
-        const result = client.getProtocolEra() === "legacy" ? await answer : await raceAbort(answer, signal);
+        // A handler that answered synchronously leaves nothing to wait for.
+        if (!isPromiseLike(value) && signal.aborted) throw abortReason(signal);
+        const settled = !isPromiseLike(value)
+          ? value
+          : client.getProtocolEra() === "legacy"
+            ? await value
+            : await raceAbort(Promise.resolve(value), signal);
+        const withTools = effective.tools !== undefined || effective.toolChoice !== undefined;
+        const result = toCreateMessageResult(settled, withTools);
         if (maxResultBytes !== Number.POSITIVE_INFINITY) {
           const size = jsonBytes(result);
           if (size > maxResultBytes) {
@@ -94,6 +103,10 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
       }
     }),
   );
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 function jsonBytes(value: unknown): number {

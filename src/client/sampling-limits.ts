@@ -53,6 +53,13 @@ export class SampleGate {
     );
   }
 
+  /** A slot's release when one is free now, else undefined (then wait with `enter`). */
+  tryEnter(): (() => void) | undefined {
+    if (this.running >= this.max) return undefined;
+    this.running++;
+    return this.releaser();
+  }
+
   /** Waits for a slot; resolves with its release. Refuses at once when the queue is full. */
   enter(signal: AbortSignal): Promise<() => void> {
     if (this.running < this.max) {
