@@ -23,6 +23,7 @@ import type { ProtocolEra } from "../sampling/types.js";
 import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
+import { LiveCalls } from "./call-deadline.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
@@ -49,6 +50,8 @@ export class Client {
   private transport: Transport | undefined;
   /** Aborts when the connection closes, so a call waiting on its own sampling handler (2026-07-28) ends too. */
   private closed = new AbortController();
+  /** The calls in flight on this connection, each with its deadline; ended when it closes. */
+  private calls = new LiveCalls();
   private logLevel?: LoggingLevel;
   private readonly gate: SampleGate;
 
@@ -126,10 +129,14 @@ export class Client {
     // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
     setMaxListeners(0, closed.signal);
     this.closed = closed;
+    const calls = new LiveCalls();
+    this.calls = calls;
     const onclose = client.onclose;
     client.onclose = () => {
       onclose?.();
-      closed.abort(new FastMCPError("TRANSPORT", "The connection to the server closed"));
+      const reason = new FastMCPError("TRANSPORT", "The connection to the server closed");
+      closed.abort(reason);
+      calls.end(reason);
     };
     keepNotificationOrder(transport);
     limitInputRounds(transport, this.options.maxInputRequestsPerRound);
@@ -190,10 +197,10 @@ export class Client {
     const deadline =
       client.getProtocolEra() === "legacy"
         ? undefined
-        : linkSignals(
-            [options.signal, this.closed.signal],
+        : this.calls.deadline(
+            options.signal,
             timeoutMs,
-            `Tool call '${name}' timed out after ${timeoutMs} ms`,
+            () => `Tool call '${name}' timed out after ${timeoutMs} ms`,
           );
     const signal = deadline?.signal ?? options.signal;
     try {
