@@ -118,3 +118,11 @@ const report = renderReport(results as Results);
 writeFileSync(resolve(ROOT, "BENCHMARKS.md"), report);
 process.stdout.write(report);
 process.stderr.write(`bench: wrote BENCHMARKS.md in ${results.durationSeconds.toFixed(0)} s\n`);
+// A quick run is CI's check that every section still runs: a section that failed fails it (timing never does).
+const broken = Object.entries(results.sections as Record<string, unknown>).filter(
+  ([, value]) => typeof (value as { failed?: unknown } | null)?.failed === "string",
+);
+if (QUICK && broken.length > 0) {
+  process.stderr.write(`bench: sections that failed: ${broken.map(([name]) => name).join(", ")}\n`);
+  process.exitCode = 1;
+}
