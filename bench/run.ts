@@ -1,4 +1,4 @@
-// `npm run bench` (full, ~5–8 min) or `npm run bench -- --quick` (< 2 min): runs every section in its own
+// `npm run bench` (full, ~10 min on 2 quiet cores) or `npm run bench -- --quick` (a few minutes): runs every section in its own
 // Node process, one after another, and writes BENCHMARKS.md from this single run. Never fails on timing.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

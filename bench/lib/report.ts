@@ -539,8 +539,10 @@ function method(): string[] {
   return [
     "## How to read and reproduce",
     "",
-    "- `npm run bench` runs everything (about 5–8 minutes on 2 cores); `npm run bench -- --quick` runs smaller rounds and " +
-      "loads in under 2 minutes. Each section also runs alone: `node --import tsx bench/<section>.ts [--quick]` prints its " +
+    "- `npm run bench` runs everything (about 10 minutes on 2 cores, sections 3 and 3b about half of it); " +
+      "`npm run bench -- --quick` runs smaller rounds and loads in a few minutes, and fails if a section failed (CI runs " +
+      "it). `--only=http-load` or `--only=http-plain` measures that section alone and prints its figures, target rows " +
+      "and section (repeat it to see the noise). Each section also runs alone: `node --import tsx bench/<section>.ts [--quick]` prints its " +
       "figures as JSON. `npm run bench -- --render` rewrites this file from the last run's saved figures " +
       "(node_modules/.cache/fastmcp-ts-bench/last-run.json) without measuring.",
     "- Servers under test live in `bench/servers/` and do the same work: one tool `summarize({ text })` that samples once " +
