@@ -104,11 +104,10 @@ describe.each(subjects)("$name handler: provider errors and cancellation", (subj
     const pending = call(subject.make(), controller.signal);
     pending.catch(() => {}); // observed below
     await subject.fake().waitForRequests(1);
-    const started = Date.now();
     controller.abort();
-    // The abort reason itself, not a provider error: the caller sees a cancellation.
+    // The abort reason itself, not a provider error: the caller sees a cancellation. The fake never
+    // answers a hanging request, so the rejection can only come from the abort.
     await expect(pending).rejects.toBe(controller.signal.reason);
-    expect(Date.now() - started).toBeLessThan(1_000);
     await subject.fake().waitForAbandoned(abandonedBefore + 1);
   });
 
