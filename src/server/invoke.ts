@@ -10,8 +10,9 @@ import {
 } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 import { ReplayRun, type ReplayState } from "../sampling/replay.js";
+import type { ClientInput } from "../sampling/round-trip.js";
 import type { ProtocolEra } from "../sampling/types.js";
-import { Context, type ServerRuntime } from "./context.js";
+import { Context, type ContextInit, type ServerRuntime } from "./context.js";
 
 export interface InvokeInput<T> {
   sdk: ServerContext;
@@ -64,24 +65,10 @@ export async function invokeWithContext<T>(
   } catch (error) {
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, (error as Error).message);
   }
-  const round = new RoundSignal(sdk.mcpReq.signal);
+  // One object is the round's Context init and its signal: no accessor closures per round.
+  const round = new RoundInit(sdk, runtime, clientCapabilities, replay, input.call);
   try {
-    const ctx = new Context({
-      sdk,
-      era,
-      runtime,
-      clientCapabilities,
-      // Made on first use: most tools never look at ctx.signal, and an AbortController plus its
-      // listener on the request's signal, per round, was a measurable part of a 2026-07-28 round.
-      get signal() {
-        return round.signal;
-      },
-      set signal(signal: AbortSignal) {
-        round.replace(signal); // ctx.detach(): the task's signal from then on
-      },
-      replay,
-      call: input.call,
-    });
+    const ctx = new Context(round);
     const outcome = await replay.drive(input.run(ctx));
     if (outcome.kind === "complete") return { complete: outcome.value };
     // The abandoned run waits on requests that will never be answered here; let it stop early.
@@ -99,30 +86,43 @@ export async function invokeWithContext<T>(
 }
 
 /**
- * A round's signal: aborts when the request's does, or with ROUND_ENDED once the round is over.
- * The controller exists only once someone asks for the signal.
+ * A 2026-07-28 round's Context init. Its signal aborts when the request's does, or with ROUND_ENDED
+ * once the round is over, and is made on first use: most tools never look at ctx.signal, and an
+ * AbortController plus its listener on the request's signal, per round, was a measurable part of a
+ * round. `ctx.detach()` assigns the task's signal, which is the signal from then on.
  */
-class RoundSignal {
+class RoundInit implements ContextInit {
+  readonly era = "modern" as const;
   private controller?: AbortController;
+  private forward?: () => void;
   private replaced?: AbortSignal;
   private ended = false;
-  private readonly forward = () => this.controller?.abort(this.request.reason);
 
-  constructor(private readonly request: AbortSignal) {}
+  constructor(
+    readonly sdk: ServerContext,
+    readonly runtime: ServerRuntime,
+    readonly clientCapabilities: ClientCapabilities | undefined,
+    public replay: ClientInput | undefined,
+    readonly call: string,
+  ) {}
 
   get signal(): AbortSignal {
     if (this.replaced !== undefined) return this.replaced;
     if (this.controller === undefined) {
       const controller = new AbortController();
       this.controller = controller;
+      const request = this.sdk.mcpReq.signal;
       if (this.ended) controller.abort(ROUND_ENDED);
-      else if (this.request.aborted) controller.abort(this.request.reason);
-      else this.request.addEventListener("abort", this.forward, { once: true });
+      else if (request.aborted) controller.abort(request.reason);
+      else {
+        this.forward = () => controller.abort(request.reason);
+        request.addEventListener("abort", this.forward, { once: true });
+      }
     }
     return this.controller.signal;
   }
 
-  replace(signal: AbortSignal): void {
+  set signal(signal: AbortSignal) {
     this.replaced = signal;
   }
 
@@ -132,7 +132,7 @@ class RoundSignal {
   }
 
   dispose(): void {
-    if (this.controller !== undefined) this.request.removeEventListener("abort", this.forward);
+    if (this.forward !== undefined) this.sdk.mcpReq.signal.removeEventListener("abort", this.forward);
   }
 }
 
