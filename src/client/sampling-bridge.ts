@@ -7,6 +7,7 @@ import { timeoutHintOf } from "../sampling/round-trip.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { SamplingHandler, SamplingParams } from "../sampling/types.js";
 import { reportingFailures } from "./call-errors.js";
+import { jsonBytesOver } from "./json-size.js";
 import { DEFAULT_MAX_SAMPLING_BYTES, type SampleGate } from "./sampling-limits.js";
 
 export interface SamplingBridgeOptions {
@@ -36,8 +37,8 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
     reportingFailures(client, async (request, ctx) => {
       const params = request.params as SamplingParams;
       if (maxRequestBytes !== Number.POSITIVE_INFINITY) {
-        const size = jsonBytes(params);
-        if (size > maxRequestBytes) {
+        const size = jsonBytesOver(params, maxRequestBytes);
+        if (size !== undefined) {
           throw new ProtocolError(
             ProtocolErrorCode.InvalidParams,
             `Sampling request is ${size} bytes, over this client's limit of ${maxRequestBytes} (maxSamplingRequestBytes)`,
@@ -88,8 +89,8 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
         const withTools = effective.tools !== undefined || effective.toolChoice !== undefined;
         const result = toCreateMessageResult(settled, withTools);
         if (maxResultBytes !== Number.POSITIVE_INFINITY) {
-          const size = jsonBytes(result);
-          if (size > maxResultBytes) {
+          const size = jsonBytesOver(result, maxResultBytes);
+          if (size !== undefined) {
             throw new FastMCPError(
               "INVALID_RESULT",
               `Sampling handler result is ${size} bytes, over this client's limit of ${maxResultBytes} (maxSamplingResultBytes)`,
@@ -107,8 +108,4 @@ export function installSamplingBridge(client: SdkClient, options: SamplingBridge
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
 }
