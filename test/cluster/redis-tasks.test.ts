@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type SamplingMessage } from "../../src/index.js";
-import { MODERN, modernMeta, type RawMessage, readMessages } from "../helpers/raw-http.js";
+import { modernRpc } from "../helpers/raw-http.js";
 import {
   type Balancer,
   type Instance,
@@ -14,8 +14,6 @@ import {
   startRedis,
 } from "./infra.js";
 
-const TASKS = "io.modelcontextprotocol/tasks";
-const WITH_TASKS = { sampling: {}, extensions: { [TASKS]: {} } };
 const LEASE_MS = 1500;
 
 let redis: RedisServer;
@@ -41,29 +39,9 @@ const byName = (name: string) => [...instances, ...extra].find((instance) => ins
 const nameOfPort = (port: string) => instances.find((instance) => String(instance.port) === port)?.name;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let nextId = 1;
 /** One 2026-07-28 request by hand to `url`, as the principal `as`. */
-async function rpc(url: string, as: string, method: string, params: Record<string, unknown>) {
-  const name = typeof params.name === "string" ? params.name : params.taskId;
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      authorization: `Bearer ${as}`,
-      "mcp-protocol-version": MODERN,
-      "mcp-method": method,
-      ...(typeof name === "string" && { "mcp-name": name }),
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: nextId++,
-      method,
-      params: { ...params, _meta: modernMeta(WITH_TASKS) },
-    }),
-  });
-  return (await readMessages(response)).at(-1) as RawMessage;
-}
+const rpc = (url: string, as: string, method: string, params: Record<string, unknown>) =>
+  modernRpc(url, method, params, { as });
 
 type Task = Record<string, unknown> & { status: string; inputRequests?: Record<string, Request> };
 type Request = { method: string; params: { messages: Array<{ content: { text: string } }> } };

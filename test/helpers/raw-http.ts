@@ -73,6 +73,42 @@ export async function postModern(
   return { status: response.status, message: messages.at(-1)! };
 }
 
+/** What a raw client that follows tasks declares: sampling and the tasks extension. */
+export const WITH_TASKS = { sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } };
+
+let nextModernId = 1;
+/**
+ * One 2026-07-28 request by hand to `url`: the revision's headers, the envelope in `_meta` with
+ * `capabilities` (the tasks extension declared unless told otherwise), `as` sent as a bearer token.
+ * Returns the last message of the response.
+ */
+export async function modernRpc(
+  url: string,
+  method: string,
+  params: Record<string, unknown>,
+  options: { as?: string; capabilities?: object } = {},
+): Promise<RawMessage> {
+  const name = typeof params.name === "string" ? params.name : params.taskId;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": MODERN,
+      "mcp-method": method,
+      ...(typeof name === "string" && { "mcp-name": name }),
+      ...(options.as !== undefined && { authorization: `Bearer ${options.as}` }),
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: nextModernId++,
+      method,
+      params: { ...params, _meta: modernMeta(options.capabilities ?? WITH_TASKS) },
+    }),
+  });
+  return (await readMessages(response)).at(-1)!;
+}
+
 /** Reads a JSON or SSE response body into its JSON-RPC messages. */
 export async function readMessages(response: Response): Promise<RawMessage[]> {
   const text = await response.text();

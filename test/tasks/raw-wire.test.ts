@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastMCP } from "../../src/index.js";
 import { buildTaskServer } from "../fixtures/task-tools.js";
-import { MODERN, modernMeta, type RawMessage, readMessages } from "../helpers/raw-http.js";
+import { modernRpc } from "../helpers/raw-http.js";
 
 const TASKS = "io.modelcontextprotocol/tasks";
 const WITH_TASKS = { sampling: {}, elicitation: {}, extensions: { [TASKS]: {} } };
@@ -9,7 +9,6 @@ const WITH_TASKS = { sampling: {}, elicitation: {}, extensions: { [TASKS]: {} } 
 let server: FastMCP;
 let runs: Record<string, number>;
 let url: string;
-let nextId = 1;
 
 beforeAll(async () => {
   ({ server, runs } = buildTaskServer({ tasks: { pollIntervalMs: 50 } }));
@@ -18,31 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** One 2026-07-28 request by hand: fetch, the revision's headers, the envelope in `_meta`. */
-async function rpc(
-  method: string,
-  params: Record<string, unknown>,
-  capabilities: object = WITH_TASKS,
-): Promise<RawMessage> {
-  const name = typeof params.name === "string" ? params.name : params.taskId;
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": MODERN,
-      "mcp-method": method,
-      ...(typeof name === "string" && { "mcp-name": name }),
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: nextId++,
-      method,
-      params: { ...params, _meta: modernMeta(capabilities) },
-    }),
-  });
-  return (await readMessages(response)).at(-1)!;
-}
+/** One 2026-07-28 request by hand to this file's server (tasks declared unless told otherwise). */
+const rpc = (method: string, params: Record<string, unknown>, capabilities: object = WITH_TASKS) =>
+  modernRpc(url, method, params, { capabilities });
 
 async function until(taskId: string, wanted: (task: Record<string, unknown>) => boolean) {
   for (let i = 0; i < 200; i++) {

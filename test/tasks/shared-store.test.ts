@@ -3,10 +3,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FastMCP } from "../../src/index.js";
 import { buildTaskServer } from "../fixtures/task-tools.js";
-import { MODERN, modernMeta, type RawMessage, readMessages } from "../helpers/raw-http.js";
+import { modernRpc } from "../helpers/raw-http.js";
 import { SharedMemoryTaskStore } from "./shared-memory-store.js";
 
-const WITH_TASKS = { sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } };
 // Every bearer token is accepted and names its own principal.
 const auth = {
   verify: (request: Request) => {
@@ -31,27 +30,8 @@ async function instances(store: SharedMemoryTaskStore, count = 2) {
   );
 }
 
-let nextId = 1;
-async function rpc(url: string, as: string, method: string, params: Record<string, unknown>) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      authorization: `Bearer ${as}`,
-      "mcp-protocol-version": MODERN,
-      "mcp-method": method,
-      "mcp-name": String(params.name ?? params.taskId),
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: nextId++,
-      method,
-      params: { ...params, _meta: modernMeta(WITH_TASKS) },
-    }),
-  });
-  return (await readMessages(response)).at(-1) as RawMessage;
-}
+const rpc = (url: string, as: string, method: string, params: Record<string, unknown>) =>
+  modernRpc(url, method, params, { as });
 
 type Task = { status: string; statusMessage?: string; inputRequests?: Record<string, unknown> };
 async function until(url: string, taskId: string, wanted: (task: Task) => boolean): Promise<Task> {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FastMCP, InMemoryTaskStore, type TaskRecord } from "../../src/index.js";
 import { buildTaskServer } from "../fixtures/task-tools.js";
-import { MODERN, modernMeta, type RawMessage, readMessages } from "../helpers/raw-http.js";
+import { modernRpc } from "../helpers/raw-http.js";
 
 /** The in-memory store, refusing every write while `down` (the engine reads from it once a task ends). */
 class OutageStore extends InMemoryTaskStore {
@@ -26,29 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-let nextId = 1;
-async function rpc(method: string, params: Record<string, unknown>) {
-  const response = await fetch(server.url!, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": MODERN,
-      "mcp-method": method,
-      "mcp-name": String(params.name ?? params.taskId),
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: nextId++,
-      method,
-      params: {
-        ...params,
-        _meta: modernMeta({ sampling: {}, extensions: { "io.modelcontextprotocol/tasks": {} } }),
-      },
-    }),
-  });
-  return (await readMessages(response)).at(-1) as RawMessage;
-}
+const rpc = (method: string, params: Record<string, unknown>) => modernRpc(server.url!, method, params);
 
 it("the final state written while the store was down is stored once it is back", async () => {
   const taskId = (await rpc("tools/call", { name: "chain", arguments: { steps: 1 } })).result!
