@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { RequestStateCodec, ServerContext } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 
@@ -146,16 +146,11 @@ class RecentStates {
   }
 }
 
-/**
- * Constant-time comparison of a given MAC with the expected one (both base64url, so one byte per
- * character): every character is compared whatever the first difference, without the two Buffers
- * that timingSafeEqual needs.
- */
+/** Constant-time comparison of a given MAC with the expected one (both base64url strings). */
 function sameMac(given: string, expected: string): boolean {
-  if (given.length !== expected.length) return false;
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= given.charCodeAt(i) ^ expected.charCodeAt(i);
-  return difference === 0;
+  const a = Buffer.from(given, "utf8");
+  const b = Buffer.from(expected, "utf8");
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
 // Nonces come from a pool of random bytes refilled 512 at a time: one randomBytes call (a native
