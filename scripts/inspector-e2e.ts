@@ -47,6 +47,43 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** The Inspector's environment: loopback only, its settings and secrets kept out of the real home. */
+async function inspectorEnv(storage: string, port: number, token: string): Promise<NodeJS.ProcessEnv> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: storage,
+    HOST: "127.0.0.1",
+    CLIENT_PORT: String(port),
+    MCP_SANDBOX_PORT: String(await freePort()),
+    MCP_INSPECTOR_API_TOKEN: token,
+    MCP_AUTO_OPEN_ENABLED: "false",
+    MCP_INSPECTOR_SECRET_STORE: "memory",
+    MCP_STORAGE_DIR: storage,
+  };
+}
+
+/** Resolves once the child has printed every one of `ready`; fails with its output if it exits or takes too long. */
+async function waitForOutput(
+  child: ChildProcess,
+  ready: string[],
+  name: string,
+  withinMs: number,
+): Promise<void> {
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += String(chunk);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const deadline = Date.now() + withinMs;
+  while (!ready.every((line) => output.includes(line))) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not start within ${withinMs / 1000} s:\n${output}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
 /** Starts the Inspector web UI on loopback, pointed at `serverUrl`; resolves once it is serving. */
 async function startInspector(serverUrl: string, era: Era): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -57,32 +94,11 @@ async function startInspector(serverUrl: string, era: Era): Promise<{ url: strin
     NODE22,
     [INSPECTOR, "--web", "--transport", "http", "--server-url", serverUrl, "--protocol-era", era],
     {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: storage, // keep its settings out of the real home directory
-        HOST: "127.0.0.1",
-        CLIENT_PORT: String(port),
-        MCP_SANDBOX_PORT: String(await freePort()),
-        MCP_INSPECTOR_API_TOKEN: token,
-        MCP_AUTO_OPEN_ENABLED: "false",
-        MCP_INSPECTOR_SECRET_STORE: "memory",
-        MCP_STORAGE_DIR: storage,
-      },
+      env: await inspectorEnv(storage, port, token),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let output = "";
-  const collect = (chunk: Buffer) => {
-    output += String(chunk);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("is up and running")) {
-    if (child.exitCode !== null) throw new Error(`the Inspector exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the Inspector did not start within 60 s:\n${output}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
+  await waitForOutput(child, ["is up and running"], "the Inspector", 60_000);
   return { url: `http://127.0.0.1:${port}/?MCP_INSPECTOR_API_TOKEN=${token}`, child };
 }
 
@@ -111,34 +127,14 @@ async function startDev(era: Era): Promise<{ url: string; child: ChildProcess }>
     {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? "",
-        HOME: storage,
+        ...(await inspectorEnv(storage, port, token)),
         FASTMCP_INSPECTOR_NODE: NODE22,
         FASTMCP_INSPECTOR_BIN: INSPECTOR,
-        HOST: "127.0.0.1",
-        CLIENT_PORT: String(port),
-        MCP_SANDBOX_PORT: String(await freePort()),
-        MCP_INSPECTOR_API_TOKEN: token,
-        MCP_AUTO_OPEN_ENABLED: "false",
-        MCP_INSPECTOR_SECRET_STORE: "memory",
-        MCP_STORAGE_DIR: storage,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let output = "";
-  const collect = (chunk: Buffer) => {
-    output += String(chunk);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const deadline = Date.now() + 90_000;
-  while (!(output.includes("is up and running") && output.includes("fastmcp-ts: serving"))) {
-    if (child.exitCode !== null) throw new Error(`fastmcp-ts dev exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline)
-      throw new Error(`fastmcp-ts dev did not start the Inspector within 90 s:\n${output}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
+  await waitForOutput(child, ["is up and running", "fastmcp-ts: serving"], "fastmcp-ts dev", 90_000);
   return { url: `http://127.0.0.1:${port}/?MCP_INSPECTOR_API_TOKEN=${token}`, child };
 }
 
