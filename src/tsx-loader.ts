@@ -1,4 +1,5 @@
 import { FastMCPError } from "./errors.js";
+import { loadTsxApi } from "./lazy-modules.js";
 
 /**
  * tsx runs TypeScript server files (`new Client("./server.ts")`, `fastmcp-ts run server.ts`) on
@@ -21,7 +22,7 @@ export function tsxLoaderUrl(): string {
 export async function registerTsx(): Promise<void> {
   let api: { register: () => unknown };
   try {
-    api = await import("tsx/esm/api");
+    api = await loadTsxApi();
   } catch (error) {
     throw new FastMCPError("CONFIG", TSX_MISSING, { cause: error });
   }

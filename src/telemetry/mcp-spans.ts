@@ -13,6 +13,7 @@ import {
   type Context,
   errorType,
   failSpan,
+  loadTelemetry,
   metaGetter,
   metaSetter,
   type Span,
@@ -246,7 +247,11 @@ function wrapRegistrations(host: HandlerHost, options: ReceiveOptions): void {
  * 2025 session's negotiated version (2026-07-28 requests carry theirs in the envelope).
  */
 export function instrumentServer(server: HandlerHost, era: ProtocolEra): void {
-  if (!telemetryLoaded()) return;
+  if (!telemetryLoaded()) {
+    // OTel registered after the start: load it now, so the servers built after it are traced.
+    void loadTelemetry();
+    return;
+  }
   wrapRegistrations(server, {
     connection: (ctx) => {
       const attributes: Attributes = {};

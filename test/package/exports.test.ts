@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -131,6 +131,69 @@ describe("the built package", () => {
       ),
     ).toEqual([]);
     expect(bare.has("@modelcontextprotocol/server")).toBe(true);
+  });
+
+  it("starts a stdio server and answers a call without loading what stdio does not use", () => {
+    // A resolve hook lists every module the process loads; the server answers initialize and one
+    // tools/call on stdin, then exits when stdin ends. @opentelemetry/api and jose are installed
+    // here (dev dependencies), so only the library's own laziness keeps them out.
+    const list = join(consumer, "loaded.txt");
+    writeFileSync(
+      join(consumer, "hooks.mjs"),
+      `import { appendFileSync } from "node:fs";
+      let file;
+      export function initialize(data) { file = data.file; }
+      export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        appendFileSync(file, resolved.url + "\\n");
+        return resolved;
+      }`,
+    );
+    writeFileSync(
+      join(consumer, "register.mjs"),
+      `import { register } from "node:module";
+      register("./hooks.mjs", import.meta.url, { data: { file: ${JSON.stringify(list)} } });`,
+    );
+    writeFileSync(
+      join(consumer, "server.mjs"),
+      `import { FastMCP } from "fastmcp-ts";
+      const server = new FastMCP({ name: "lean", version: "1.0.0" });
+      server.tool({ name: "echo", execute: ({ text }) => "echo: " + text });
+      await server.run();`,
+    );
+    const lines = [
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: { text: "hi" } } },
+    ];
+    const out = execFileSync(process.execPath, ["--import", "./register.mjs", "server.mjs"], {
+      cwd: consumer,
+      input: `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`,
+      encoding: "utf8",
+    });
+    expect(out).toContain("echo: hi");
+    const loaded = readFileSync(list, "utf8").split("\n");
+    expect(loaded.some((url) => url.includes("@modelcontextprotocol/server"))).toBe(true);
+    expect(
+      loaded.filter((url) =>
+        /@opentelemetry\/|\/jose\/|@modelcontextprotocol\/(client|node)\/|\/(redis|tsx)\/|\/hono\//.test(url),
+      ),
+    ).toEqual([]);
+    // tsx rewrites (and source-maps) every loaded file that holds an import(): only the small
+    // lazy-modules chunk may, or a `node --import tsx server.ts` start pays for a large chunk.
+    const dist = pathToFileURL(join(pkg, "dist/")).href;
+    const rewritten = loaded.filter(
+      (url) =>
+        url.startsWith(dist) &&
+        !url.slice(dist.length).startsWith("lazy-modules") &&
+        readFileSync(fileURLToPath(url), "utf8").includes("import("),
+    );
+    expect(rewritten).toEqual([]);
   });
 });
 

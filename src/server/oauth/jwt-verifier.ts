@@ -1,4 +1,5 @@
 import { OAuthError, OAuthErrorCode, type OAuthTokenVerifier } from "@modelcontextprotocol/server";
+import { loadJose } from "../../lazy-modules.js";
 import { authInfoFromClaims, type TokenClaims } from "./token-info.js";
 
 export interface JwtVerifierOptions {
@@ -23,7 +24,7 @@ export function jwtVerifier(options: JwtVerifierOptions): OAuthTokenVerifier {
   let keys: ReturnType<Jose["createRemoteJWKSet"]> | undefined;
   return {
     async verifyAccessToken(token) {
-      jose ??= import("jose");
+      jose ??= loadJose();
       const lib = await jose;
       keys ??= lib.createRemoteJWKSet(new URL(options.jwksUri));
       let payload: TokenClaims;
