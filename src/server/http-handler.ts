@@ -7,7 +7,6 @@ import {
   type McpHttpHandler,
   ProtocolErrorCode,
   type RequestId,
-  readRequestBody,
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
@@ -16,6 +15,7 @@ import type { ProtocolEra } from "../sampling/types.js";
 import type { ToolDefinition } from "./definitions.js";
 import { checkHostAndOrigin, type HostAllowList, LOCALHOST_NAMES } from "./host-check.js";
 import { authenticate, checkAuthOptions, type HttpAuthOptions } from "./http-auth.js";
+import { NO_BODY, PARSE_FAILED, type ReadBody, readWebBody, TOO_LARGE } from "./http-body.js";
 import { HttpSessions } from "./http-sessions.js";
 import { protectedResourceMetadataResponse } from "./oauth/resource-server.js";
 import { toolScopeChallenge } from "./oauth/tool-scopes.js";
@@ -75,10 +75,8 @@ export interface McpFetchHandler {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
-const NO_BODY = Symbol("no body");
-const PARSE_FAILED = Symbol("parse failed");
 
 /**
  * Both protocol eras on one URL: 2025-era clients get sessionful Streamable HTTP (so a tool's
@@ -86,6 +84,16 @@ const PARSE_FAILED = Symbol("parse failed");
  * 2026-07-28 requests go to the SDK's stateless entry.
  */
 export function createHttpHandler(factory: ServerFactory, options: HttpHandlerOptions = {}): McpFetchHandler {
+  return createHttpEndpoint(factory, options);
+}
+
+/** The handler, plus an entry for a body its caller has already read and parsed (the Node adapter). */
+export interface HttpEndpoint extends McpFetchHandler {
+  /** `body`: the parsed POST body, or NO_BODY / PARSE_FAILED / TOO_LARGE from http-body.ts. */
+  serve(request: Request, body: ReadBody): Promise<Response>;
+}
+
+export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerOptions = {}): HttpEndpoint {
   checkAuthOptions(options.auth);
   const maxRequestBodySize = options.maxRequestBodySize ?? DEFAULT_MAX_BODY;
   const sessions = new HttpSessions(
@@ -199,32 +207,35 @@ export function createHttpHandler(factory: ServerFactory, options: HttpHandlerOp
     return openSession(request, body, authInfo);
   }
 
+  async function serve(request: Request, read: ReadBody | (() => Promise<ReadBody>)): Promise<Response> {
+    const rejected = checkHostAndOrigin(request, allowedHosts, allowedOrigins);
+    if (rejected !== undefined) return rejected;
+    const oauth = options.auth?.oauth;
+    const metadata = oauth === undefined ? undefined : protectedResourceMetadataResponse(request, oauth);
+    if (metadata !== undefined) return metadata;
+    const auth = await authenticate(request, options.auth, options.onerror);
+    if (auth instanceof Response) return auth;
+    const length = Number(request.headers.get("content-length") ?? 0);
+    if (length > maxRequestBodySize) return tooLarge(maxRequestBodySize);
+    if (request.method === "GET" || request.method === "DELETE") return legacy(request, NO_BODY, auth);
+    if (request.method !== "POST")
+      return rpcError(405, WireErrorCode.ServerError, `Method not allowed: ${request.method}`);
+    // Read once, then hand the parsed value on: no consumer below reads the request's stream.
+    const body = typeof read === "function" ? await read() : read;
+    if (body === TOO_LARGE) return tooLarge(maxRequestBodySize);
+    if (body === PARSE_FAILED || body === NO_BODY)
+      return rpcError(400, ProtocolErrorCode.ParseError, "Parse error: the body is not valid JSON");
+    const stepUp = toolScopeChallenge(body, auth, (name) =>
+      factory.tools?.find((tool) => tool.name === name),
+    );
+    if (stepUp !== undefined) return stepUp;
+    if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
+    return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
+  }
+
   return {
-    async fetch(request) {
-      const rejected = checkHostAndOrigin(request, allowedHosts, allowedOrigins);
-      if (rejected !== undefined) return rejected;
-      const oauth = options.auth?.oauth;
-      const metadata = oauth === undefined ? undefined : protectedResourceMetadataResponse(request, oauth);
-      if (metadata !== undefined) return metadata;
-      const auth = await authenticate(request, options.auth, options.onerror);
-      if (auth instanceof Response) return auth;
-      const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > maxRequestBodySize) return tooLarge(maxRequestBodySize);
-      if (request.method === "GET" || request.method === "DELETE") return legacy(request, NO_BODY, auth);
-      if (request.method !== "POST")
-        return rpcError(405, WireErrorCode.ServerError, `Method not allowed: ${request.method}`);
-      // Read once, bounded (a chunked body has no Content-Length to check), then hand the parsed value on.
-      const body = await readBody(request, maxRequestBodySize);
-      if (body === undefined) return tooLarge(maxRequestBodySize);
-      if (body === PARSE_FAILED)
-        return rpcError(400, ProtocolErrorCode.ParseError, "Parse error: the body is not valid JSON");
-      const stepUp = toolScopeChallenge(body, auth, (name) =>
-        factory.tools?.find((tool) => tool.name === name),
-      );
-      if (stepUp !== undefined) return stepUp;
-      if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
-      return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
-    },
+    fetch: (request) => serve(request, () => readWebBody(request, maxRequestBodySize)),
+    serve,
     get sessionCount() {
       return sessions.size;
     },
@@ -234,23 +245,6 @@ export function createHttpHandler(factory: ServerFactory, options: HttpHandlerOp
       await modern.close();
     },
   };
-}
-
-/** The parsed JSON body; `undefined` when it exceeds the limit. */
-async function readBody(request: Request, maxBytes: number): Promise<unknown> {
-  let read: Awaited<ReturnType<typeof readRequestBody>>;
-  try {
-    // Read the request itself: every consumer below gets the parsed value, none reads the stream.
-    read = await readRequestBody(request, maxBytes);
-  } catch {
-    return PARSE_FAILED;
-  }
-  if (read.tooLarge) return undefined;
-  try {
-    return JSON.parse(read.text);
-  } catch {
-    return PARSE_FAILED;
-  }
 }
 
 function requestIdsOf(body: unknown): RequestId[] {

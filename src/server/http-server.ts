@@ -1,10 +1,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { loadNodeHttpAdapter } from "../lazy-modules.js";
 import { defaultHostsForBind } from "./host-check.js";
-import { createHttpHandler, type McpFetchHandler, type ServerFactory } from "./http-handler.js";
+import {
+  createHttpEndpoint,
+  DEFAULT_MAX_BODY,
+  type HttpEndpoint,
+  type ServerFactory,
+} from "./http-handler.js";
 import type { HttpRunOptions, RunningHttpServer } from "./http-types.js";
+import { nodeAdapter } from "./node-adapter.js";
 
 const LISTEN_BACKLOG = 4096;
 
@@ -18,15 +23,15 @@ export async function startHttpServer(
 ): Promise<RunningHttpServer> {
   const host = options.host ?? "127.0.0.1";
   const path = options.path ?? "/mcp";
-  // Loaded here, not at the top: a bundle that inlines this module still starts a stdio server without it.
-  const { toNodeHandler } = await loadNodeHttpAdapter();
-  let node: ReturnType<typeof toNodeHandler> | undefined;
+  let node: ReturnType<typeof nodeAdapter> | undefined;
+  // Most requests name the path exactly; only others need the URL parser (which normalises).
+  const exact = new URL(path, "http://localhost").pathname === path;
   const server = createServer((req, res) => {
     if (node === undefined) {
       res.writeHead(503).end();
       return;
     }
-    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    const pathname = exact && req.url === path ? path : new URL(req.url ?? "/", "http://localhost").pathname;
     // OAuth discovery (RFC 9728) lives at the origin's well-known path; the handler answers it.
     const discovery =
       options.auth?.oauth !== undefined && pathname.startsWith("/.well-known/oauth-protected-resource");
@@ -57,9 +62,9 @@ export async function startHttpServer(
   const { port, address } = server.address() as AddressInfo;
   // Bound to a wildcard or network address, the defaults still admit only this machine's own names.
   const allowedHosts = options.allowedHosts ?? defaultHostsForBind(address);
-  let mounted: McpFetchHandler;
+  let mounted: HttpEndpoint;
   try {
-    mounted = createHttpHandler(factory, {
+    mounted = createHttpEndpoint(factory, {
       ...options,
       allowedHosts,
       allowedOrigins: options.allowedOrigins ?? allowedHosts,
@@ -69,9 +74,7 @@ export async function startHttpServer(
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
-  node = toNodeHandler(mounted, {
-    ...(options.maxRequestBodySize !== undefined && { maxRequestBodySize: options.maxRequestBodySize }),
-  });
+  node = nodeAdapter(mounted.serve, options.maxRequestBodySize ?? DEFAULT_MAX_BODY);
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}${path}`,
