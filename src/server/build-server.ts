@@ -21,7 +21,7 @@ import type { TaskEngine } from "../tasks/task-runner.js";
 import { detachedTask, toolTaskCall } from "../tasks/task-tool.js";
 import { instrumentServer } from "../telemetry/mcp-spans.js";
 import { installCompletion } from "./completion.js";
-import type { ServerRuntime } from "./context.js";
+import type { Context, ServerRuntime } from "./context.js";
 import { clientCapabilitiesOf, invokeWithContext } from "./invoke.js";
 import { promptArguments, renderPrompt } from "./prompt-result.js";
 import type { Registry } from "./registry.js";
@@ -89,17 +89,22 @@ export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
           return errorResult(`Invalid arguments for tool '${name}': ${checked.message}`, "INVALID_ARGUMENT");
         args = checked.value;
       }
-      const call = await toolTaskCall({
-        engine: setup.tasks,
-        tool,
-        sdk,
-        era,
-        runtime,
-        clientCapabilities: clientCapabilitiesOf(sdk, era, legacyCapabilities),
-        owner: setup.ownerOf(sdk),
-        execute: (ctx) => tool.execute(args, ctx),
-        toResult: (outcome) => taskResult(outcome, name, runtime),
-      });
+      // A tool that can never be a task (no `task` option) runs straight away: the task hook, its
+      // input object, the caller's principal and two closures per request were all for nothing.
+      const call =
+        tool.task === undefined || tool.task === false
+          ? { run: (ctx: Context) => runNow(() => tool.execute(args, ctx)) }
+          : await toolTaskCall({
+              engine: setup.tasks,
+              tool,
+              sdk,
+              era,
+              runtime,
+              clientCapabilities: clientCapabilitiesOf(sdk, era, legacyCapabilities),
+              owner: setup.ownerOf(sdk),
+              execute: (ctx) => tool.execute(args, ctx),
+              toResult: (outcome) => taskResult(outcome, name, runtime),
+            });
       if ("created" in call) return call.created as unknown as CallToolResult;
       try {
         const outcome = await invoke(sdk, `tools/call:${name}`, rawArgs, call.run);
@@ -213,4 +218,13 @@ async function taskResult(
 /** The failure's code rides in `_meta`, so our Client reports the same `code` as on 2026-07-28. */
 function errorResult(text: string, code: ToolErrorCode): CallToolResult {
   return { content: [{ type: "text", text }], isError: true, _meta: { [ERROR_CODE_KEY]: code } };
+}
+
+/** A body's outcome as a promise, a synchronous throw included (as the async task hook gave it). */
+function runNow(body: () => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(body());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
