@@ -1,4 +1,7 @@
+import type { RequestOptions } from "@modelcontextprotocol/client";
+import { DEFAULT_REQUEST_TIMEOUT_MSEC } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
+import type { CallToolOptions } from "./client-options.js";
 
 export interface Deadline {
   signal: AbortSignal;
@@ -46,4 +49,33 @@ export class LiveCalls {
     for (const controller of this.controllers) controller.abort(reason);
     this.controllers.clear();
   }
+}
+
+/**
+ * The SDK options of one `callTool`: only what differs from the SDK's defaults. Each option the SDK
+ * gets costs it work on every wire leg (listeners, spreads per 2026-07-28 retry), and a default
+ * 2025 call then takes the very path a plain SDK call takes. `maxTotalTimeout` is never needed: a
+ * 2025 call is one request, and our own deadline bounds every round of a 2026-07-28 call.
+ */
+export function requestOptions(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  ownDeadline: boolean,
+  onProgress: CallToolOptions["onProgress"],
+): RequestOptions | undefined {
+  // With our deadline the SDK's per-leg timeout is only a backstop, one second behind it; the
+  // SDK's default (60 s per leg) is later than a deadline of at most 60 s from the call's start.
+  const timeout = ownDeadline
+    ? timeoutMs > DEFAULT_REQUEST_TIMEOUT_MSEC
+      ? timeoutMs + 1_000
+      : undefined
+    : timeoutMs === DEFAULT_REQUEST_TIMEOUT_MSEC
+      ? undefined
+      : timeoutMs;
+  if (signal === undefined && timeout === undefined && onProgress === undefined) return undefined;
+  return {
+    ...(signal !== undefined && { signal }),
+    ...(timeout !== undefined && { timeout }),
+    ...(onProgress !== undefined && { onprogress: onProgress }),
+  };
 }

@@ -23,7 +23,7 @@ import type { ProtocolEra } from "../sampling/types.js";
 import { type CreateTaskResult, type DetailedTask, TASKS_EXTENSION } from "../tasks/types.js";
 import { instrumentClient } from "../telemetry/mcp-spans.js";
 import { loadTelemetry } from "../telemetry/otel.js";
-import { LiveCalls } from "./call-deadline.js";
+import { LiveCalls, requestOptions } from "./call-deadline.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
@@ -206,12 +206,7 @@ export class Client {
     try {
       let result = (await client.callTool(
         { name, arguments: args, ...this.logMeta() },
-        {
-          ...(signal !== undefined && { signal }),
-          timeout: deadline === undefined ? timeoutMs : timeoutMs + 1_000,
-          maxTotalTimeout: deadline === undefined ? timeoutMs : timeoutMs + 1_000,
-          ...(options.onProgress !== undefined && { onprogress: options.onProgress }),
-        },
+        requestOptions(signal, timeoutMs, deadline !== undefined, options.onProgress),
       )) as CallToolResult;
       const created = tasks.createdTaskOf(result);
       if (created !== undefined) result = await this.follow(created, timeoutMs, signal, options.onTask);
