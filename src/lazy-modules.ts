@@ -29,10 +29,6 @@ export function loadHttpServer(): Promise<HttpServerModule> {
   return import("./server/http-server.js");
 }
 
-export function loadNodeHttpAdapter(): Promise<typeof import("@modelcontextprotocol/node")> {
-  return import("@modelcontextprotocol/node");
-}
-
 export function loadOtelApi(): Promise<typeof OtelApi> {
   // A CommonJS package: the namespace also has `default`, which the type import leaves out.
   return import("@opentelemetry/api") as Promise<unknown> as Promise<typeof OtelApi>;
