@@ -8,6 +8,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { build } from "esbuild";
 import { Client } from "../src/index.js";
 import { packageBuild } from "./lib/package-build.js";
+import { processCpuMs } from "./lib/process-cpu.js";
 import { QUICK, section } from "./lib/section.js";
 import { median, percentile, round } from "./lib/stats.js";
 import { ARGS, lastText, samplingAnswer, TOOL } from "./servers/common.js";
@@ -25,8 +26,11 @@ const EXPECTED = samplingAnswer(ARGS.text).content.text;
 interface Config {
   name: string;
   mode: string;
-  /** Spawns the server, initializes, calls the tool once; resolves [ms to initialized, ms to result]. */
-  run: () => Promise<[number, number]>;
+  /**
+   * Spawns the server, initializes, calls the tool once; resolves [ms to initialized, ms to result,
+   * the server process's CPU ms by then (undefined when it cannot be read)].
+   */
+  run: () => Promise<[number, number, number?]>;
 }
 
 /** The raw SDK v2 client (2025 era, the one every framework speaks) times each server alike. */
@@ -40,16 +44,18 @@ function rawClientConfig(name: string, mode: string, command: string, args: stri
       client.setRequestHandler("sampling/createMessage", (request) =>
         samplingAnswer(lastText(request.params)),
       );
-      await client.connect(new StdioClientTransport({ command, args, cwd: ROOT, stderr: "ignore" }));
+      const transport = new StdioClientTransport({ command, args, cwd: ROOT, stderr: "ignore" });
+      await client.connect(transport);
       const initialized = performance.now() - start;
       const result = (await client.callTool({ name: TOOL, arguments: ARGS })) as {
         content: Array<{ text?: string }>;
       };
       const done = performance.now() - start;
+      const cpu = processCpuMs(transport.pid);
       if (result.content[0]?.text !== EXPECTED)
         throw new Error(`${name} (${mode}) answered ${JSON.stringify(result)}`);
       await client.close();
-      return [initialized, done];
+      return [initialized, done, cpu];
     },
   };
 }
@@ -99,6 +105,12 @@ export interface ColdStartRow {
   maxFirstResultMs: number;
   /** Median first-result time minus the raw SDK v2's in the same mode. */
   deltaVsSdkV2Ms?: number;
+  /**
+   * Median CPU the server process had used by its first result (all threads; Linux only, not for
+   * the row using our own Client): unlike the times, it does not grow with other load on the machine.
+   */
+  serverCpuMs?: number;
+  cpuDeltaVsSdkV2Ms?: number;
   error?: string;
 }
 
@@ -174,7 +186,7 @@ await section(import.meta.url, async () => {
       "stdio",
     ]),
   );
-  const times = new Map<Config, Array<[number, number]>>(configs.map((c) => [c, []]));
+  const times = new Map<Config, Array<[number, number, number?]>>(configs.map((c) => [c, []]));
   const errors = new Map<Config, string>();
   for (let r = 0; r < reps; r++) {
     for (let i = 0; i < configs.length; i++) {
@@ -190,6 +202,7 @@ await section(import.meta.url, async () => {
   const rows: ColdStartRow[] = configs.map((config) => {
     const values = times.get(config)!;
     const results = values.map(([, done]) => done);
+    const cpus = values.flatMap(([, , cpu]) => (cpu === undefined ? [] : [cpu]));
     return {
       name: config.name,
       mode: config.mode,
@@ -198,6 +211,7 @@ await section(import.meta.url, async () => {
       firstResultMs: round(median(results)),
       minFirstResultMs: round(percentile(results, 0)),
       maxFirstResultMs: round(percentile(results, 100)),
+      ...(cpus.length > 0 && { serverCpuMs: round(median(cpus)) }),
       ...(errors.has(config) && { error: errors.get(config) }),
     };
   });
@@ -209,6 +223,8 @@ await section(import.meta.url, async () => {
     );
     if (base !== undefined && row.runs > 0)
       row.deltaVsSdkV2Ms = round(row.firstResultMs - base.firstResultMs);
+    if (base?.serverCpuMs !== undefined && row.serverCpuMs !== undefined)
+      row.cpuDeltaVsSdkV2Ms = round(row.serverCpuMs - base.serverCpuMs);
   }
   return { reps, rows, cliPresent: existsSync(join(ROOT, "src/cli/main.ts")) };
 });
