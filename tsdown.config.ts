@@ -1,4 +1,25 @@
+import { resolve } from "node:path";
 import { defineConfig } from "tsdown";
+
+interface ModuleGraph {
+  getModuleInfo(id: string): { importedIds: readonly string[] } | null;
+}
+
+let startup: Set<string> | undefined;
+
+/** The modules src/index.ts reaches through static imports (computed once per build). */
+function startupModules(graph: ModuleGraph): Set<string> {
+  if (startup !== undefined) return startup;
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const next of graph.getModuleInfo(id)?.importedIds ?? []) visit(next);
+  };
+  visit(resolve(import.meta.dirname, "src/index.ts"));
+  startup = seen;
+  return seen;
+}
 
 export default defineConfig({
   entry: {
@@ -24,20 +45,16 @@ export default defineConfig({
   fixedExtension: true,
   // Everything a server or client start loads, in one chunk instead of ~15: each module costs its
   // resolve, read and link, and under `node --import tsx` a round trip through tsx's hooks too (the
-  // 15 chunks cost ~40 ms more than one file of the same code there). Left out: what only a subpath,
-  // the CLI or a lazy import reaches (so @modelcontextprotocol/node stays behind loadHttpServer),
-  // lazy-modules (the only start-up file with an import(), see its comment), and the declarations.
+  // 15 chunks cost ~40 ms more than one file of the same code there). "Loads" = reached from
+  // src/index.ts by static imports, so what only a subpath, the CLI or a lazy import() reaches stays
+  // out (http-server.ts and @modelcontextprotocol/node behind loadHttpServer, say), and so do the
+  // declarations; lazy-modules keeps its own chunk (the one start-up file with an import(), which
+  // makes tsx rewrite the file holding it, see its comment).
   outputOptions: {
     advancedChunks: {
       groups: [
         { name: "lazy-modules", test: /[\\/]src[\\/]lazy-modules\.ts$/, priority: 2 },
-        {
-          name: "core",
-          test: (id: string) =>
-            /[\\/]src[\\/].*(?<!\.d)\.ts$/.test(id) &&
-            !/[\\/]src[\\/](cli|handlers|redis)[\\/]|[\\/](http-server|lazy-modules)\.ts$/.test(id),
-          priority: 1,
-        },
+        { name: (id, ctx) => (startupModules(ctx).has(id) ? "core" : null), priority: 1 },
       ],
     },
   },
