@@ -376,6 +376,16 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "**refused connects**: connections the kernel dropped during the window because the server's listen queue was " +
       "full (`ListenOverflows` in /proc/net/netstat, all passes; the counter is machine-wide, so other work adds to it): " +
       "each is a SYN its client retransmits after 1 s, then 3 s, then 7 s, which is what a p99 near 3 or 7 s is made of. " +
+      "**Where the p99 comes from** (traced outside this run: undici and `http.server` diagnostics channels, `ss`, " +
+      "`strace`): not from time inside any server — from the request's parse to its response's end, fastmcp-ts's " +
+      "slowest request took 0.7 s — but from connections waiting to be accepted. The load generator's fetch pool " +
+      "opens a connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 " +
+      "(libuv 1.45+) accepts one connection per event-loop iteration, ~50 per second on a server this busy; several " +
+      "hundred connections sit in the accept queue for seconds (or overflow a 511 queue) while calls on accepted " +
+      "connections go round. With the generator's pool bounded at 128 connections per process, the same 2026-07-28 " +
+      "load had p99 2.1 s (fastmcp-ts) and 3.3 s (raw SDK v2) instead of 4.7 s and 9.6 s, with p50 1.44 s and 2.41 s " +
+      "instead of 1.44 s and 1.72 s (single passes on a shared machine; the calls no longer stuck join the body of the " +
+      "distribution). " +
       `Every call is bounded at 20 s; **errors** counts calls that failed (with the first error), e.g. sockets reset ` +
       "when a saturated machine lets keep-alive connections expire under the client.",
   );
