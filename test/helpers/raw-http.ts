@@ -53,6 +53,17 @@ export async function openLegacySession(url: string): Promise<Record<string, str
   return headers;
 }
 
+/** The headers a 2026-07-28 POST carries: the revision, the method, and the name when it has one. */
+function modernHeaders(method: string, name: unknown): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": MODERN,
+    "mcp-method": method,
+    ...(typeof name === "string" && { "mcp-name": name }),
+  };
+}
+
 /** POSTs one 2026-07-28 request with the headers the revision requires. */
 export async function postModern(
   url: string,
@@ -60,13 +71,7 @@ export async function postModern(
 ): Promise<{ status: number; message: RawMessage }> {
   const response = await fetch(url, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": MODERN,
-      "mcp-method": body.method ?? "",
-      ...(typeof body.params?.name === "string" && { "mcp-name": body.params.name }),
-    },
+    headers: modernHeaders(body.method ?? "", body.params?.name),
     body: JSON.stringify(body),
   });
   const messages = await readMessages(response);
@@ -92,11 +97,7 @@ export async function modernRpc(
   const response = await fetch(url, {
     method: "POST",
     headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": MODERN,
-      "mcp-method": method,
-      ...(typeof name === "string" && { "mcp-name": name }),
+      ...modernHeaders(method, name),
       ...(options.as !== undefined && { authorization: `Bearer ${options.as}` }),
     },
     body: JSON.stringify({
