@@ -47,7 +47,7 @@ export default defineConfig({
   // resolve, read and link, and under `node --import tsx` a round trip through tsx's hooks too (the
   // 15 chunks cost ~40 ms more than one file of the same code there). "Loads" = reached from
   // src/index.ts by static imports, so what only a subpath, the CLI or a lazy import() reaches stays
-  // out (http-server.ts and @modelcontextprotocol/node behind loadHttpServer, say), and so do the
+  // out (http-server.ts and its Node adapter behind loadHttpServer, say), and so do the
   // declarations; lazy-modules keeps its own chunk (the one start-up file with an import(), which
   // makes tsx rewrite the file holding it, see its comment).
   outputOptions: {
