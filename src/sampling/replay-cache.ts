@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RequestStateCodec } from "@modelcontextprotocol/server";
+import type { StateCodec } from "./state-codec.js";
 
 /**
  * Remembers which 2026-07-28 request states were used, so each is accepted once: a client cannot
@@ -37,11 +37,7 @@ export function memoryReplayCache(): ReplayCache & { readonly size: number } {
 }
 
 /** `codec` whose `verify` also claims the state in `cache`: a second use is refused like a forgery. */
-export function singleUse<T>(
-  codec: RequestStateCodec<T>,
-  cache: ReplayCache,
-  ttlSeconds: number,
-): RequestStateCodec<T> {
+export function singleUse<T>(codec: StateCodec<T>, cache: ReplayCache, ttlSeconds: number): StateCodec<T> {
   return {
     mint: (payload, ctx) => codec.mint(payload, ctx),
     verify: async (state, ctx) => {

@@ -1,5 +1,5 @@
 import { FastMCPError } from "../errors.js";
-import { stableHash } from "./stable-hash.js";
+import { digestText, fingerprint, stableHash, stableStringify } from "./stable-hash.js";
 
 /** The kinds of embedded requests a 2026-07-28 tool call can return, with the key prefix of each. */
 export const INPUT_KINDS = {
@@ -11,18 +11,33 @@ export type InputMethod = keyof typeof INPUT_KINDS;
 
 /**
  * What rides in the signed `requestState` between rounds: the call it belongs to, every answer so
- * far, the request hash behind each key, and the results of `ctx.once` steps.
+ * far, the request hash behind each key, and the results of `ctx.once` steps. Version 2 keeps a
+ * `fingerprint` per request; version 1 (minted before) kept a SHA-256 one and is still accepted.
  */
 export interface ReplayState {
-  v: 1;
+  v: 1 | 2;
   /** `${method}:${name}` of the call this state belongs to. */
   call: string;
-  /** Hash of the call's arguments. */
+  /** SHA-256 of the call's arguments (their stable JSON): what binds answers and steps to them. */
   args: string;
   answers: Record<string, unknown>;
-  hashes: Record<string, string>;
+  hashes: Record<string, string | number>;
   steps: Record<string, unknown>;
 }
+
+/**
+ * The stable JSON of the arguments behind a state this process minted. A state that comes back to
+ * the process that minted it is the same object (see state-codec.ts), and its arguments are then
+ * compared as text: the SHA-256 is computed once per call, not once per round.
+ */
+const argsTextOf = new WeakMap<ReplayState, string>();
+
+/**
+ * Microtask turns without a new request (or `ctx.once` step) after which a round closes. Requests
+ * started in parallel reach the replay within a few turns of each other (one per `await` between
+ * them); a macrotask (setImmediate) per round cost more than the rest of the replay bookkeeping.
+ */
+const IDLE_TURNS = 32;
 
 export interface PendingInput {
   method: InputMethod;
@@ -49,6 +64,12 @@ export class ReplayRun {
   private closeRound?: () => void;
   private readonly roundClosed: Promise<"round">;
   private readonly args: unknown;
+  /** What tells a replayed request from a changed one: the state's own version decides. */
+  private readonly digest: (value: unknown) => string | number;
+  /** Set once this round has returned: the state is minted, so nothing may change it any more. */
+  private closed = false;
+  /** Bumped by every request and step, so the round's idle count starts again. */
+  private activity = 0;
 
   constructor(
     call: string,
@@ -57,21 +78,21 @@ export class ReplayRun {
     responses: Record<string, unknown> | undefined,
   ) {
     this.args = args;
+    this.digest = previous?.v === 1 ? stableHash : fingerprint;
     // The arguments' hash is needed only to check a previous state or to mint one: a first round
     // that completes (every plain 2026-07-28 call) never computes it.
-    const argsHash = previous === undefined ? "" : stableHash(args ?? {});
-    if (previous !== undefined && (previous.call !== call || previous.args !== argsHash)) {
+    if (previous !== undefined && (previous.call !== call || !sameArgs(previous, args))) {
       throw new FastMCPError(
         "REPLAY_MISMATCH",
         "requestState belongs to a different call (tool or arguments changed); retry the call without it.",
       );
     }
-    // The previous state was parsed from this request's JSON and belongs to this run alone, so its
-    // records are taken over rather than copied.
+    // The previous state belongs to this run alone (parsed from this request, or handed back whole by
+    // the codec that minted it), so its records are taken over rather than copied.
     this.state = {
-      v: 1,
+      v: previous?.v ?? 2,
       call,
-      args: argsHash,
+      args: previous?.args ?? "",
       answers: previous?.answers ?? {},
       hashes: previous?.hashes ?? {},
       steps: previous?.steps ?? {},
@@ -99,7 +120,10 @@ export class ReplayRun {
    */
   request(method: InputMethod, params: Record<string, unknown>, key?: string): Promise<unknown> {
     key ??= this.nextKey(INPUT_KINDS[method]);
-    const hash = stableHash({ method, params });
+    // After the round the state is minted and may not change; the abandoned run just waits.
+    if (this.closed) return new Promise<never>(() => {});
+    this.activity++;
+    const hash = this.digest({ method, params });
     const known = this.state.hashes[key];
     if (known !== undefined && known !== hash) {
       throw new FastMCPError(
@@ -118,7 +142,7 @@ export class ReplayRun {
       return Promise.resolve(answer);
     }
     this.pending[key] = { method, params };
-    if (this.pendingCount++ === 0) setImmediate(() => this.closeRound?.());
+    if (this.pendingCount++ === 0) this.closeWhenIdle();
     // A fresh promise each time: a shared never-settling one would keep every abandoned run's
     // continuation (its context, its server) reachable forever — a leak of ~30 KB per round.
     return new Promise<never>(() => {});
@@ -132,8 +156,12 @@ export class ReplayRun {
   /** Runs `step` once across all rounds; later rounds get the stored (JSON) result. */
   async once<T>(step: () => T | Promise<T>): Promise<T> {
     const key = this.nextKey("step");
+    this.activity++;
     if (key in this.state.steps) return this.state.steps[key] as T;
     const value = await step();
+    // A step that ends after its round has closed runs again next round (its result missed the state).
+    if (this.closed) return value;
+    this.activity++;
     // Stored as JSON: what a later round sees is what survives serialisation.
     this.state.steps[key] = value === undefined ? null : JSON.parse(JSON.stringify(value));
     return value;
@@ -145,7 +173,8 @@ export class ReplayRun {
    */
   async serverAnswer<T>(params: unknown, answer: () => Promise<T>): Promise<{ value: T; fresh: boolean }> {
     const key = this.nextKey("server");
-    const hash = stableHash(params);
+    this.activity++;
+    const hash = this.digest(params);
     const kept = this.state.steps[key] as { h: string; r: T } | undefined;
     if (kept !== undefined) {
       if (kept.h !== hash) {
@@ -158,6 +187,8 @@ export class ReplayRun {
       return { value: kept.r, fresh: false };
     }
     const value = await answer();
+    if (this.closed) return { value, fresh: true };
+    this.activity++;
     this.state.steps[key] = { h: hash, r: JSON.parse(JSON.stringify(value)) };
     return { value, fresh: true };
   }
@@ -166,8 +197,29 @@ export class ReplayRun {
   async drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
     const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);
     if (first !== "round") return { kind: "complete", value: first.value };
-    if (this.state.args === "") this.state.args = stableHash(this.args ?? {});
+    this.closed = true;
+    const argsText = stableStringify(this.args ?? {});
+    if (this.state.args === "") this.state.args = digestText(argsText);
+    argsTextOf.set(this.state, argsText);
     return { kind: "input_required", inputRequests: { ...this.pending }, state: this.state };
+  }
+
+  /** Closes the round once the run has gone IDLE_TURNS microtask turns without a new request or step. */
+  private closeWhenIdle(): void {
+    let seen = this.activity;
+    let idle = 0;
+    const tick = () => {
+      if (this.closed) return;
+      if (this.activity !== seen) {
+        seen = this.activity;
+        idle = 0;
+      } else if (++idle >= IDLE_TURNS) {
+        this.closeRound?.();
+        return;
+      }
+      queueMicrotask(tick);
+    };
+    queueMicrotask(tick);
   }
 
   private nextKey(prefix: string): string {
@@ -175,4 +227,11 @@ export class ReplayRun {
     this.counters[prefix] = k + 1;
     return `${prefix}-${k}`;
   }
+}
+
+/** Whether `args` are the arguments the state was minted for: as text when this process minted it. */
+function sameArgs(previous: ReplayState, args: unknown): boolean {
+  const text = argsTextOf.get(previous);
+  if (text !== undefined) return stableStringify(args ?? {}) === text;
+  return stableHash(args ?? {}) === previous.args;
 }

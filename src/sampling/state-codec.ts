@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { RequestStateCodec, ServerContext } from "@modelcontextprotocol/server";
+import type { ServerContext } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 
 export interface StateCodecOptions {
@@ -17,13 +17,29 @@ const PREFIX = "v1.";
 const BIND_LABEL = "fastmcp-ts.requestState.bind:";
 
 /**
+ * Mints and checks 2026-07-28 request states. `verify` throws when a state is refused (the message
+ * is the reason, for logs only: the client always gets the same "Invalid or expired requestState").
+ */
+export interface StateCodec<T> {
+  mint(payload: T, ctx?: ServerContext): string;
+  verify(state: string, ctx?: ServerContext): T | Promise<T>;
+}
+
+interface Envelope<T> {
+  p: T;
+  exp: number;
+  n: string;
+  b?: string;
+}
+
+/**
  * Signed (not encrypted) request state: `v1.<base64url JSON {p, exp, b}>.<base64url HMAC>`, the wire
  * shape of the SDK's `createRequestStateCodec`. Ours signs with node:crypto synchronously: the SDK's
  * WebCrypto codec makes four thread-pool round trips per 2026-07-28 round (mint and verify, each with
  * a bind tag), which the replay benchmark measured as the largest cost of a round after the SDK's own.
  * The MAC is compared as the exact string minted, so no other spelling of the same bytes passes.
  */
-export function createStateCodec<T>(options: StateCodecOptions): RequestStateCodec<T> {
+export function createStateCodec<T>(options: StateCodecOptions): StateCodec<T> {
   const key = typeof options.key === "string" ? Buffer.from(options.key, "utf8") : Buffer.from(options.key);
   if (key.byteLength < 32) {
     throw new FastMCPError(
@@ -35,7 +51,7 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     throw new FastMCPError("CONFIG", "requestStateTtlSeconds must be a positive number of seconds.");
   }
   const mac = hmacSha256(key);
-  const recent = new RecentStates();
+  const recent = new RecentStates<T>();
   // Most servers see one caller value (unauthenticated: ""), so the last tag is kept.
   let lastBind: { value: string; tag: string } | undefined;
   const bindTag = (ctx: ServerContext | undefined) => {
@@ -46,7 +62,7 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
   };
 
   const mint = (payload: T, ctx?: ServerContext): string => {
-    const envelope: { p: T; exp: number; b?: string; n: string } = {
+    const envelope: Envelope<T> = {
       p: payload,
       exp: Math.floor(Date.now() / 1000) + options.ttlSeconds,
       // Unique per mint: two identical calls in the same second would otherwise get byte-identical
@@ -66,7 +82,7 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
           "one after another in one call, keep ctx.once results small, or raise maxRequestStateBytes.",
       );
     }
-    recent.add(state, json);
+    recent.add(state, envelope, json.length);
     return state;
   };
 
@@ -79,10 +95,11 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     if (dot <= PREFIX.length) throw new Error("malformed");
     let envelope: { p: T; exp?: unknown; b?: unknown };
     // A state this codec minted comes back as the very string it minted: known, it needs no MAC
-    // check and no decoding; anything else (another instance's, or a forgery) is checked in full.
+    // check and no decoding (the envelope object itself is handed back, once); anything else
+    // (another instance's, or a forgery) is checked in full.
     const minted = recent.take(state);
     if (minted !== undefined) {
-      envelope = JSON.parse(minted);
+      envelope = minted;
     } else {
       const body = state.slice(PREFIX.length, dot);
       if (!sameMac(state.slice(dot + 1), mac(PREFIX + body))) throw new Error("mac");
@@ -100,10 +117,7 @@ export function createStateCodec<T>(options: StateCodecOptions): RequestStateCod
     return envelope.p;
   };
 
-  return {
-    mint: (payload, ctx) => settle(() => mint(payload, ctx)),
-    verify: (state, ctx) => settle(() => verify(state, ctx)),
-  };
+  return { mint, verify };
 }
 
 /** HMAC-SHA256 with the key bound once; node:crypto's own HMAC (a hand-made one measured no faster). */
@@ -116,33 +130,36 @@ const RECENT_MAX_STATE = 16 * 1024;
 const RECENT_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * The states this codec minted and has not seen back yet (exact string → envelope JSON), oldest
+ * The states this codec minted and has not seen back yet (exact string → its envelope), oldest
  * first, bounded in bytes. Most 2026-07-28 rounds come back to the process that minted them (stdio,
  * in memory, sticky HTTP), and for those the MAC was computed moments ago: re-computing it, and
- * decoding the base64 it wraps, was about a third of the codec's cost per round. Expiry and the
- * caller binding are checked on every verify either way; a state is taken out when it comes back.
+ * decoding the base64 and JSON it wraps, was most of the codec's cost per round. The envelope is
+ * handed back whole; the minter must not change its payload after minting (ReplayRun closes its
+ * state when the round ends). Expiry and the caller binding are checked on every verify either way;
+ * a state is taken out when it comes back, so a second use decodes its own copy.
  */
-class RecentStates {
-  private readonly states = new Map<string, string>();
+class RecentStates<T> {
+  private readonly states = new Map<string, { envelope: Envelope<T>; bytes: number }>();
   private bytes = 0;
 
-  add(state: string, json: string): void {
+  add(state: string, envelope: Envelope<T>, jsonBytes: number): void {
     if (state.length > RECENT_MAX_STATE) return;
-    this.states.set(state, json);
-    this.bytes += state.length + json.length;
+    const bytes = state.length + jsonBytes;
+    this.states.set(state, { envelope, bytes });
+    this.bytes += bytes;
     while (this.bytes > RECENT_MAX_BYTES) {
-      const [oldest, oldJson] = this.states.entries().next().value as [string, string];
+      const [oldest, entry] = this.states.entries().next().value as [string, { bytes: number }];
       this.states.delete(oldest);
-      this.bytes -= oldest.length + oldJson.length;
+      this.bytes -= entry.bytes;
     }
   }
 
-  take(state: string): string | undefined {
-    const json = this.states.get(state);
-    if (json === undefined) return undefined;
+  take(state: string): Envelope<T> | undefined {
+    const entry = this.states.get(state);
+    if (entry === undefined) return undefined;
     this.states.delete(state);
-    this.bytes -= state.length + json.length;
-    return json;
+    this.bytes -= entry.bytes;
+    return entry.envelope;
   }
 }
 
@@ -167,12 +184,4 @@ function nonce(): string {
   const start = poolOffset;
   poolOffset += NONCE_BYTES;
   return pool.toString("base64url", start, poolOffset);
-}
-
-function settle<R>(run: () => R): Promise<R> {
-  try {
-    return Promise.resolve(run());
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }

@@ -5,7 +5,6 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   type ReadResourceResult,
-  type RequestStateCodec,
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
@@ -14,6 +13,7 @@ import { ERROR_CODE_KEY, failureCode } from "../error-codes.js";
 import { type ToolErrorPolicy, toolErrorText } from "../error-policy.js";
 import type { ToolErrorCode } from "../errors.js";
 import type { ReplayState } from "../sampling/replay.js";
+import type { StateCodec } from "../sampling/state-codec.js";
 import type { ProtocolEra } from "../sampling/types.js";
 import { validateWith } from "../schema.js";
 import { installTaskHandlers } from "../tasks/task-handlers.js";
@@ -34,7 +34,7 @@ export interface ServerSetup {
   instructions?: string;
   registry: Registry;
   runtime: ServerRuntime;
-  codec: RequestStateCodec<ReplayState>;
+  codec: StateCodec<ReplayState>;
   subscriptions: ResourceSubscriptions;
   /** Runs `task: true` tools as tasks; shared by every server of one FastMCP. */
   tasks: TaskEngine;
@@ -54,8 +54,9 @@ export function buildServer(setup: ServerSetup, era: ProtocolEra): Server {
       logging: {},
       completions: {},
     },
+    // No requestState hook: invokeWithContext verifies the state itself, synchronously when it can
+    // (the SDK's hook is awaited, and rebuilds the request's context to carry the decoded value).
     ...(setup.instructions !== undefined && { instructions: setup.instructions }),
-    requestState: { verify: codec.verify },
   });
   if (setup.telemetry !== false) instrumentServer(server, era); // OpenTelemetry spans, when the app has it
   const legacyCapabilities = () => server.getClientCapabilities();

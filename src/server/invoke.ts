@@ -5,12 +5,12 @@ import {
   inputRequired,
   ProtocolError,
   ProtocolErrorCode,
-  type RequestStateCodec,
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
 import { ReplayRun, type ReplayState } from "../sampling/replay.js";
 import type { ClientInput } from "../sampling/round-trip.js";
+import type { StateCodec } from "../sampling/state-codec.js";
 import type { ProtocolEra } from "../sampling/types.js";
 import { Context, type ContextInit, type ServerRuntime } from "./context.js";
 
@@ -19,7 +19,7 @@ export interface InvokeInput<T> {
   era: ProtocolEra;
   runtime: ServerRuntime;
   legacyCapabilities: () => ClientCapabilities | undefined;
-  codec: RequestStateCodec<ReplayState>;
+  codec: StateCodec<ReplayState>;
   /** `tools/call:name`, `prompts/get:name`, `resources/read:uri` — what a request state is bound to. */
   call: string;
   args: unknown;
@@ -58,7 +58,8 @@ export async function invokeWithContext<T>(
     });
     return { complete: await input.run(ctx) };
   }
-  const previous = readState(sdk);
+  let previous = readState(sdk, input.codec);
+  if (previous instanceof Promise) previous = await previous;
   let replay: ReplayRun;
   try {
     replay = new ReplayRun(input.call, input.args, previous, sdk.mcpReq.inputResponses);
@@ -73,7 +74,7 @@ export async function invokeWithContext<T>(
     if (outcome.kind === "complete") return { complete: outcome.value };
     // The abandoned run waits on requests that will never be answered here; let it stop early.
     round.end();
-    const requestState = await input.codec.mint(outcome.state, sdk);
+    const requestState = input.codec.mint(outcome.state, sdk);
     return {
       inputRequired: inputRequired({
         inputRequests: outcome.inputRequests,
@@ -136,11 +137,36 @@ class RoundInit implements ContextInit {
   }
 }
 
-function readState(sdk: ServerContext): ReplayState | undefined {
-  const state = sdk.mcpReq.requestState<ReplayState | string>();
-  if (state === undefined) return undefined;
-  if (typeof state !== "object" || state === null || state.v !== 1) {
-    throw new ProtocolError(ProtocolErrorCode.InvalidParams, "Invalid or expired requestState");
+const INVALID_STATE = "Invalid or expired requestState";
+
+/**
+ * The request's state, verified: undefined on a first round. Every refusal (forged, expired, another
+ * caller's, used before) is the same -32602 the SDK's own requestState hook answers.
+ */
+function readState(
+  sdk: ServerContext,
+  codec: StateCodec<ReplayState>,
+): ReplayState | undefined | Promise<ReplayState> {
+  const raw = sdk.mcpReq.requestState<unknown>();
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string") throw invalidState();
+  let state: ReplayState | Promise<ReplayState>;
+  try {
+    state = codec.verify(raw, sdk);
+  } catch {
+    throw invalidState();
   }
+  if (state instanceof Promise) return state.then(checkVersion, () => Promise.reject(invalidState()));
+  return checkVersion(state);
+}
+
+function checkVersion(state: ReplayState): ReplayState {
+  if (typeof state !== "object" || state === null || (state.v !== 1 && state.v !== 2)) throw invalidState();
   return state;
+}
+
+function invalidState(): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, INVALID_STATE, {
+    reason: "invalid_request_state",
+  });
 }
