@@ -13,10 +13,14 @@ export function asBlocks<B>(content: B | B[]): B[] {
 
 /** All text blocks joined with newlines. */
 export function joinText(blocks: ReadonlyArray<{ type: string; text?: unknown }>): string {
-  const texts: string[] = [];
-  for (const block of blocks)
-    if (block.type === "text" && typeof block.text === "string") texts.push(block.text);
-  return texts.join("\n");
+  // Concatenated, not pushed and joined: one text block (the usual answer) comes back as it is, with
+  // no array and no Array.join (about a microsecond per call, on each side of a sampled call).
+  let joined: string | undefined;
+  for (const block of blocks) {
+    if (block.type !== "text" || typeof block.text !== "string") continue;
+    joined = joined === undefined ? block.text : `${joined}\n${block.text}`;
+  }
+  return joined ?? "";
 }
 
 const CONTENT_TYPES = new Set(["text", "image", "audio", "resource", "resource_link"]);
