@@ -1,4 +1,4 @@
-import type { CallToolResult, Client as SdkClient } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { ERROR_CODE_KEY, wireErrorCode } from "../error-codes.js";
 import { FastMCPError, ToolError } from "../errors.js";
@@ -15,24 +15,12 @@ import { FastMCPError, ToolError } from "../errors.js";
 const samplingFailures = new WeakSet<object>();
 
 /**
- * Wraps the `sampling/createMessage` handler: its failures are marked, and on 2025 a FastMCPError
- * becomes a JSON-RPC error carrying its code in `data` (the SDK would otherwise send -32603 with the
- * message only, and the server could not tell an invalid answer from a refusal).
+ * Marks a failure of the `sampling/createMessage` answerer, so `callTool` can tell it from a
+ * transport error; on 2025 a FastMCPError becomes a JSON-RPC error carrying its code in `data` (the
+ * SDK would otherwise send -32603 with the message only, and the server could not tell an invalid
+ * answer from a refusal).
  */
-export function reportingFailures<Args extends unknown[], Result>(
-  client: SdkClient,
-  answer: (...args: Args) => Promise<Result>,
-): (...args: Args) => Promise<Result> {
-  return async (...args) => {
-    try {
-      return await answer(...args);
-    } catch (error) {
-      throw samplingFailure(error, client.getProtocolEra() === "legacy");
-    }
-  };
-}
-
-function samplingFailure(error: unknown, legacy: boolean): unknown {
+export function markSamplingFailure(error: unknown, legacy: boolean): unknown {
   let failure: object =
     typeof error === "object" && error !== null ? error : new Error(String(error ?? "Sampling failed"));
   if (legacy && FastMCPError.isInstance(failure)) {
