@@ -39,13 +39,14 @@ export function memoryReplayCache(): ReplayCache & { readonly size: number } {
 /** `codec` whose `verify` also claims the state in `cache`: a second use is refused like a forgery. */
 export function singleUse<T>(codec: StateCodec<T>, cache: ReplayCache, ttlSeconds: number): StateCodec<T> {
   return {
-    mint: (payload, ctx) => codec.mint(payload, ctx),
-    verify: async (state, ctx) => {
-      const value = await codec.verify(state, ctx);
+    mint: (payload, ctx, binding) => codec.mint(payload, ctx, binding),
+    verify: async (state, ctx, binding) => {
+      const value = await codec.verify(state, ctx, binding);
       // Hashed: the id is short and reveals nothing of the state to the store.
       const id = createHash("sha256").update(state).digest("base64url");
       if (!(await cache.claim(id, Date.now() + ttlSeconds * 1000))) throw new Error("replayed");
       return value;
     },
+    peek: (state) => codec.peek(state),
   };
 }

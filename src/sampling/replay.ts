@@ -1,5 +1,5 @@
 import { FastMCPError } from "../errors.js";
-import { digestText, fingerprint, stableHash, stableStringify } from "./stable-hash.js";
+import { fingerprint, stableHash } from "./stable-hash.js";
 
 /** The kinds of embedded requests a 2026-07-28 tool call can return, with the key prefix of each. */
 export const INPUT_KINDS = {
@@ -11,26 +11,21 @@ export type InputMethod = keyof typeof INPUT_KINDS;
 
 /**
  * What rides in the signed `requestState` between rounds: the call it belongs to, every answer so
- * far, the request hash behind each key, and the results of `ctx.once` steps. Version 2 keeps a
- * `fingerprint` per request; version 1 (minted before) kept a SHA-256 one and is still accepted.
+ * far, the request hash behind each key, and the results of `ctx.once` steps. Version 2 (minted
+ * now) keeps `fingerprint`s, of the arguments too: the state's MAC covers the call and the stable
+ * JSON of its arguments (see invoke.ts), so those fingerprints only word a mismatch. Version 1
+ * (minted before) kept SHA-256 digests, which are what bind it; it is still accepted.
  */
 export interface ReplayState {
   v: 1 | 2;
   /** `${method}:${name}` of the call this state belongs to. */
   call: string;
-  /** SHA-256 of the call's arguments (their stable JSON): what binds answers and steps to them. */
-  args: string;
+  /** The call's arguments: their fingerprint (v2), or the SHA-256 of their stable JSON (v1). */
+  args: string | number;
   answers: Record<string, unknown>;
   hashes: Record<string, string | number>;
   steps: Record<string, unknown>;
 }
-
-/**
- * The stable JSON of the arguments behind a state this process minted. A state that comes back to
- * the process that minted it is the same object (see state-codec.ts), and its arguments are then
- * compared as text: the SHA-256 is computed once per call, not once per round.
- */
-const argsTextOf = new WeakMap<ReplayState, string>();
 
 /**
  * Microtask turns without a new request (or `ctx.once` step) after which a round closes. Requests
@@ -38,6 +33,11 @@ const argsTextOf = new WeakMap<ReplayState, string>();
  * them); a macrotask (setImmediate) per round cost more than the rest of the replay bookkeeping.
  */
 const IDLE_TURNS = 16;
+export const REPLAY_MISMATCH_CALL =
+  "requestState belongs to a different call (tool or arguments changed); retry the call without it.";
+
+/** A fingerprint is never negative. */
+const ARGS_UNSET = -1;
 /** Turns are taken on this promise: Node's queueMicrotask allocates ~0.5 KB per turn (bind, resource). */
 const RESOLVED = Promise.resolve();
 
@@ -83,18 +83,17 @@ export class ReplayRun {
     this.digest = previous?.v === 1 ? stableHash : fingerprint;
     // The arguments' hash is needed only to check a previous state or to mint one: a first round
     // that completes (every plain 2026-07-28 call) never computes it.
-    if (previous !== undefined && (previous.call !== call || !sameArgs(previous, args))) {
-      throw new FastMCPError(
-        "REPLAY_MISMATCH",
-        "requestState belongs to a different call (tool or arguments changed); retry the call without it.",
-      );
+    if (previous !== undefined && (previous.call !== call || previous.args !== this.digest(args ?? {}))) {
+      throw new FastMCPError("REPLAY_MISMATCH", REPLAY_MISMATCH_CALL);
     }
     // The previous state belongs to this run alone (parsed from this request, or handed back whole by
     // the codec that minted it), so its records are taken over rather than copied.
     this.state = {
       v: previous?.v ?? 2,
       call,
-      args: previous?.args ?? "",
+      // Set when the first round ends unanswered: a first round that completes (every plain
+      // 2026-07-28 call) never computes it.
+      args: previous?.args ?? ARGS_UNSET,
       answers: previous?.answers ?? {},
       hashes: previous?.hashes ?? {},
       steps: previous?.steps ?? {},
@@ -200,9 +199,7 @@ export class ReplayRun {
     const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);
     if (first !== "round") return { kind: "complete", value: first.value };
     this.closed = true;
-    const argsText = stableStringify(this.args ?? {});
-    if (this.state.args === "") this.state.args = digestText(argsText);
-    argsTextOf.set(this.state, argsText);
+    if (this.state.args === ARGS_UNSET) this.state.args = fingerprint(this.args ?? {});
     return { kind: "input_required", inputRequests: { ...this.pending }, state: this.state };
   }
 
@@ -229,11 +226,4 @@ export class ReplayRun {
     this.counters[prefix] = k + 1;
     return `${prefix}-${k}`;
   }
-}
-
-/** Whether `args` are the arguments the state was minted for: as text when this process minted it. */
-function sameArgs(previous: ReplayState, args: unknown): boolean {
-  const text = argsTextOf.get(previous);
-  if (text !== undefined) return stableStringify(args ?? {}) === text;
-  return stableHash(args ?? {}) === previous.args;
 }

@@ -13,16 +13,24 @@ export interface StateCodecOptions {
   maxBytes: number;
 }
 
-const PREFIX = "v1.";
+/** States minted now: the MAC also covers the `binding` (the call and its arguments). */
+const PREFIX = "v2.";
+/** States minted before: the MAC covers prefix and body only (the payload carries its own binding). */
+const PREFIX_V1 = "v1.";
 const BIND_LABEL = "fastmcp-ts.requestState.bind:";
 
 /**
- * Mints and checks 2026-07-28 request states. `verify` throws when a state is refused (the message
- * is the reason, for logs only: the client always gets the same "Invalid or expired requestState").
+ * Mints and checks 2026-07-28 request states. `binding` names what the state belongs to (for the
+ * replay: the call and the stable JSON of its arguments); the MAC covers it, so a state presented
+ * with another binding is refused without a digest of its own. `verify` throws when a state is
+ * refused: `mac` (forged, or another binding), `malformed`, `expired`, `bind` (another caller),
+ * `replayed`; the client always gets the same "Invalid or expired requestState".
  */
 export interface StateCodec<T> {
-  mint(payload: T, ctx?: ServerContext): string;
-  verify(state: string, ctx?: ServerContext): T | Promise<T>;
+  mint(payload: T, ctx?: ServerContext, binding?: string): string;
+  verify(state: string, ctx?: ServerContext, binding?: string): T | Promise<T>;
+  /** The payload of a state without checking it: only to word an error after `verify` refused it. */
+  peek(state: string): unknown;
 }
 
 interface Envelope<T> {
@@ -33,8 +41,9 @@ interface Envelope<T> {
 }
 
 /**
- * Signed (not encrypted) request state: `v1.<base64url JSON {p, exp, b}>.<base64url HMAC>`, the wire
- * shape of the SDK's `createRequestStateCodec`. Ours signs with node:crypto synchronously: the SDK's
+ * Signed (not encrypted) request state: `v2.<base64url JSON {p, exp, n, b}>.<base64url HMAC>`, the
+ * wire shape of the SDK's `createRequestStateCodec` (which writes `v1.`; ours is HMAC-SHA256 of
+ * `v2.<body>` followed, when there is a binding, by a newline and the binding). Ours signs with node:crypto synchronously: the SDK's
  * WebCrypto codec makes four thread-pool round trips per 2026-07-28 round (mint and verify, each with
  * a bind tag), which the replay benchmark measured as the largest cost of a round after the SDK's own.
  * The MAC is compared as the exact string minted, so no other spelling of the same bytes passes.
@@ -61,7 +70,10 @@ export function createStateCodec<T>(options: StateCodecOptions): StateCodec<T> {
     return lastBind.tag;
   };
 
-  const mint = (payload: T, ctx?: ServerContext): string => {
+  const macOf = (prefix: string, body: string, binding: string) =>
+    mac(binding === "" || prefix === PREFIX_V1 ? prefix + body : `${prefix}${body}\n${binding}`);
+
+  const mint = (payload: T, ctx?: ServerContext, binding = ""): string => {
     const envelope: Envelope<T> = {
       p: payload,
       exp: Math.floor(Date.now() / 1000) + options.ttlSeconds,
@@ -73,7 +85,7 @@ export function createStateCodec<T>(options: StateCodecOptions): StateCodec<T> {
     if (tag !== undefined) envelope.b = tag;
     const json = JSON.stringify(envelope);
     const body = Buffer.from(json, "utf8").toString("base64url");
-    const state = `${PREFIX}${body}.${mac(PREFIX + body)}`;
+    const state = `${PREFIX}${body}.${macOf(PREFIX, body, binding)}`;
     if (state.length > options.maxBytes) {
       throw new FastMCPError(
         "STATE_TOO_LARGE",
@@ -82,32 +94,28 @@ export function createStateCodec<T>(options: StateCodecOptions): StateCodec<T> {
           "one after another in one call, keep ctx.once results small, or raise maxRequestStateBytes.",
       );
     }
-    recent.add(state, envelope, json.length);
+    recent.add(state, envelope, binding, json.length);
     return state;
   };
 
-  const verify = (state: string, ctx?: ServerContext): T => {
+  const verify = (state: string, ctx?: ServerContext, binding = ""): T => {
     // Length first: a forged megabyte of state costs no HMAC.
-    if (typeof state !== "string" || state.length > options.maxBytes || !state.startsWith(PREFIX)) {
-      throw new Error("malformed");
-    }
+    if (typeof state !== "string" || state.length > options.maxBytes) throw new Error("malformed");
+    const prefix = state.startsWith(PREFIX) ? PREFIX : state.startsWith(PREFIX_V1) ? PREFIX_V1 : undefined;
     const dot = state.lastIndexOf(".");
-    if (dot <= PREFIX.length) throw new Error("malformed");
+    if (prefix === undefined || dot <= prefix.length) throw new Error("malformed");
     let envelope: { p: T; exp?: unknown; b?: unknown };
     // A state this codec minted comes back as the very string it minted: known, it needs no MAC
-    // check and no decoding (the envelope object itself is handed back, once); anything else
-    // (another instance's, or a forgery) is checked in full.
+    // check and no decoding (the envelope object itself is handed back, once; its binding is
+    // compared as text); anything else (another instance's, or a forgery) is checked in full.
     const minted = recent.take(state);
     if (minted !== undefined) {
-      envelope = minted;
+      if (minted.binding !== binding) throw new Error("mac");
+      envelope = minted.envelope;
     } else {
-      const body = state.slice(PREFIX.length, dot);
-      if (!sameMac(state.slice(dot + 1), mac(PREFIX + body))) throw new Error("mac");
-      try {
-        envelope = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-      } catch {
-        throw new Error("malformed");
-      }
+      const body = state.slice(prefix.length, dot);
+      if (!sameMac(state.slice(dot + 1), macOf(prefix, body, binding))) throw new Error("mac");
+      envelope = decode(body);
     }
     if (typeof envelope.exp !== "number" || envelope.exp < Math.floor(Date.now() / 1000)) {
       throw new Error("expired");
@@ -117,7 +125,30 @@ export function createStateCodec<T>(options: StateCodecOptions): StateCodec<T> {
     return envelope.p;
   };
 
-  return { mint, verify };
+  const peek = (state: string): unknown => {
+    if (typeof state !== "string" || state.length > options.maxBytes) return undefined;
+    const start = state.indexOf(".") + 1;
+    const dot = state.lastIndexOf(".");
+    if (start === 0 || dot <= start) return undefined;
+    try {
+      return decode(state.slice(start, dot)).p;
+    } catch {
+      return undefined;
+    }
+  };
+
+  return { mint, verify, peek };
+}
+
+function decode<T>(body: string): { p: T; exp?: unknown; b?: unknown } {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+  } catch {
+    throw new Error("malformed");
+  }
+  if (typeof envelope !== "object" || envelope === null) throw new Error("malformed");
+  return envelope as { p: T; exp?: unknown; b?: unknown };
 }
 
 /** HMAC-SHA256 with the key bound once; node:crypto's own HMAC (a hand-made one measured no faster). */
@@ -139,13 +170,13 @@ const RECENT_MAX_BYTES = 4 * 1024 * 1024;
  * a state is taken out when it comes back, so a second use decodes its own copy.
  */
 class RecentStates<T> {
-  private readonly states = new Map<string, { envelope: Envelope<T>; bytes: number }>();
+  private readonly states = new Map<string, { envelope: Envelope<T>; binding: string; bytes: number }>();
   private bytes = 0;
 
-  add(state: string, envelope: Envelope<T>, jsonBytes: number): void {
+  add(state: string, envelope: Envelope<T>, binding: string, jsonBytes: number): void {
     if (state.length > RECENT_MAX_STATE) return;
-    const bytes = state.length + jsonBytes;
-    this.states.set(state, { envelope, bytes });
+    const bytes = state.length + jsonBytes + binding.length;
+    this.states.set(state, { envelope, binding, bytes });
     this.bytes += bytes;
     while (this.bytes > RECENT_MAX_BYTES) {
       const [oldest, entry] = this.states.entries().next().value as [string, { bytes: number }];
@@ -154,12 +185,12 @@ class RecentStates<T> {
     }
   }
 
-  take(state: string): Envelope<T> | undefined {
+  take(state: string): { envelope: Envelope<T>; binding: string } | undefined {
     const entry = this.states.get(state);
     if (entry === undefined) return undefined;
     this.states.delete(state);
     this.bytes -= entry.bytes;
-    return entry.envelope;
+    return entry;
   }
 }
 

@@ -8,8 +8,9 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { FastMCPError } from "../errors.js";
-import { ReplayRun, type ReplayState } from "../sampling/replay.js";
+import { REPLAY_MISMATCH_CALL, ReplayRun, type ReplayState } from "../sampling/replay.js";
 import type { ClientInput } from "../sampling/round-trip.js";
+import { fingerprint, stableStringify } from "../sampling/stable-hash.js";
 import type { StateCodec } from "../sampling/state-codec.js";
 import type { ProtocolEra } from "../sampling/types.js";
 import { Context, type ContextInit, type ServerRuntime } from "./context.js";
@@ -58,7 +59,13 @@ export async function invokeWithContext<T>(
     });
     return { complete: await input.run(ctx) };
   }
-  let previous = readState(sdk, input.codec);
+  // What the state's MAC binds it to: this call and its arguments (made only when a state is read or minted).
+  let binding: string | undefined;
+  const bindingOf = () => {
+    binding ??= `${input.call}\n${stableStringify(input.args ?? {})}`;
+    return binding;
+  };
+  let previous = readState(sdk, input.codec, input.call, input.args, bindingOf);
   if (previous instanceof Promise) previous = await previous;
   let replay: ReplayRun;
   try {
@@ -74,7 +81,7 @@ export async function invokeWithContext<T>(
     if (outcome.kind === "complete") return { complete: outcome.value };
     // The abandoned run waits on requests that will never be answered here; let it stop early.
     round.end();
-    const requestState = input.codec.mint(outcome.state, sdk);
+    const requestState = input.codec.mint(outcome.state, sdk, bindingOf());
     return {
       inputRequired: inputRequired({
         inputRequests: outcome.inputRequests,
@@ -140,29 +147,48 @@ class RoundInit implements ContextInit {
 const INVALID_STATE = "Invalid or expired requestState";
 
 /**
- * The request's state, verified: undefined on a first round. Every refusal (forged, expired, another
- * caller's, used before) is the same -32602 the SDK's own requestState hook answers.
+ * The request's state, verified for this call: undefined on a first round. Every refusal (forged,
+ * expired, another caller's, used before) is the same -32602 the SDK's own requestState hook answers;
+ * a genuine-looking state of another call or other arguments says so (REPLAY_MISMATCH's text).
  */
 function readState(
   sdk: ServerContext,
   codec: StateCodec<ReplayState>,
+  call: string,
+  args: unknown,
+  bindingOf: () => string,
 ): ReplayState | undefined | Promise<ReplayState> {
   const raw = sdk.mcpReq.requestState<unknown>();
   if (raw === undefined) return undefined;
   if (typeof raw !== "string") throw invalidState();
+  const refused = (error: unknown) => refusal(error, codec.peek(raw), call, args);
   let state: ReplayState | Promise<ReplayState>;
   try {
-    state = codec.verify(raw, sdk);
-  } catch {
-    throw invalidState();
+    state = codec.verify(raw, sdk, bindingOf());
+  } catch (error) {
+    throw refused(error);
   }
-  if (state instanceof Promise) return state.then(checkVersion, () => Promise.reject(invalidState()));
+  if (state instanceof Promise) return state.then(checkVersion, (error) => Promise.reject(refused(error)));
   return checkVersion(state);
 }
 
 function checkVersion(state: ReplayState): ReplayState {
   if (typeof state !== "object" || state === null || (state.v !== 1 && state.v !== 2)) throw invalidState();
   return state;
+}
+
+/** A MAC that fails on a state naming another call or other arguments is that, not a forgery to report. */
+function refusal(error: unknown, peeked: unknown, call: string, args: unknown): ProtocolError {
+  if ((error as Error | undefined)?.message === "mac" && isReplayState(peeked) && peeked.v === 2) {
+    if (peeked.call !== call || peeked.args !== fingerprint(args ?? {})) {
+      return new ProtocolError(ProtocolErrorCode.InvalidParams, REPLAY_MISMATCH_CALL);
+    }
+  }
+  return invalidState();
+}
+
+function isReplayState(value: unknown): value is ReplayState {
+  return typeof value === "object" && value !== null && "call" in value && "args" in value;
 }
 
 function invalidState(): ProtocolError {

@@ -1,11 +1,14 @@
 // How a 2026-07-28 round ends (the run goes idle), what a closed round may no longer change, the
-// request fingerprint, and states minted by the previous format (version 1, SHA-256 request hashes).
+// request fingerprint, the MAC's binding to the call, and states minted by the previous format
+// (version 1: SHA-256 digests in the payload, a MAC over prefix and body only).
+import { createHmac } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FastMCPError } from "../../src/index.js";
 import { ReplayRun, type ReplayState } from "../../src/sampling/replay.js";
 import { fingerprint, stableHash } from "../../src/sampling/stable-hash.js";
+import { createStateCodec } from "../../src/sampling/state-codec.js";
 
 const ask = (run: ReplayRun, text: string) =>
   run.request("sampling/createMessage", {
@@ -179,6 +182,59 @@ describe("a state minted in the previous format (version 1)", () => {
     if (outcome.kind !== "input_required") throw new Error("expected a round");
     expect(outcome.state.v).toBe(2);
     expect(outcome.state.hashes["sample-0"]).toBe(fingerprint(request("q")));
-    expect(outcome.state.args).toBe(stableHash({ x: 1 }));
+    expect(outcome.state.args).toBe(fingerprint({ x: 1 }));
+  });
+});
+
+describe("the state's MAC binds the call and its arguments", () => {
+  const KEY = "binding-test-key-of-at-least-32-bytes!";
+  const options = { key: KEY, ttlSeconds: 600, maxBytes: 1 << 20 };
+  const state: ReplayState = { v: 2, call: "tools/call:t", args: 1, answers: {}, hashes: {}, steps: {} };
+
+  it("a state verifies with the binding it was minted with, here and on another instance, and with no other", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (bound, other) => {
+        fc.pre(bound !== other);
+        const minting = createStateCodec<ReplayState>(options);
+        const elsewhere = createStateCodec<ReplayState>(options);
+        const minted = minting.mint(state, undefined, bound);
+        expect(minted.startsWith("v2.")).toBe(true);
+        expect(() => elsewhere.verify(minted, undefined, other)).toThrow("mac");
+        expect(elsewhere.verify(minted, undefined, bound)).toEqual(state);
+        // The minting process compares the binding as text; once refused, the state is checked in full.
+        expect(() => minting.verify(minted, undefined, other)).toThrow("mac");
+        expect(minting.verify(minted, undefined, bound)).toEqual(state);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("the MAC is HMAC-SHA256 of prefix and body, then a newline and the binding", () => {
+    const minted = createStateCodec<ReplayState>(options).mint(state, undefined, "tools/call:t\n{}");
+    const dot = minted.lastIndexOf(".");
+    const expected = createHmac("sha256", KEY).update(`${minted.slice(0, dot)}\ntools/call:t\n{}`);
+    expect(minted.slice(dot + 1)).toBe(expected.digest("base64url"));
+  });
+
+  it("a version-1 state (MAC over prefix and body only) still verifies, whatever the binding", () => {
+    const body = Buffer.from(JSON.stringify({ p: { ...state, v: 1 }, exp: 4_000_000_000, n: "x" })).toString(
+      "base64url",
+    );
+    const v1 = `v1.${body}.${createHmac("sha256", KEY).update(`v1.${body}`).digest("base64url")}`;
+    expect(createStateCodec<ReplayState>(options).verify(v1, undefined, "anything")).toEqual({
+      ...state,
+      v: 1,
+    });
+    // Its prefix cannot be swapped: a v2 reading of the same body needs the v2 MAC.
+    expect(() => createStateCodec<ReplayState>(options).verify(`v2.${v1.slice(3)}`, undefined, "")).toThrow(
+      "mac",
+    );
+  });
+
+  it("peek reads a state's payload without trusting it, and gives up on garbage", () => {
+    const codec = createStateCodec<ReplayState>(options);
+    expect(codec.peek(codec.mint(state, undefined, "b"))).toEqual(state);
+    expect(codec.peek("v2.%%%.x")).toBeUndefined();
+    expect(codec.peek("nonsense")).toBeUndefined();
   });
 });
