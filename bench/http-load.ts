@@ -3,7 +3,9 @@
 // Each server runs in its own process (probe preloaded: request count, CPU); its RSS is sampled from /proc.
 // The load generator is the official SDK v2 client for every server, so the servers are compared on
 // the same requests; extra rows drive our server with our own Client. It runs in as many processes
-// as there are cores: one single-threaded generator saturated before the servers did.
+// as there are cores: one single-threaded generator saturated before the servers did. Each process
+// sends through one bounded pool of keep-alive connections opened before the clock starts
+// (lib/load-pool.ts), so the figures measure serving, not the server's accept queue.
 import type { Config } from "./lib/load-clients.js";
 import { LOAD_PROCESSES, measureConfigs, onlyConfigs } from "./lib/load-pass.js";
 import { QUICK, section } from "./lib/section.js";

@@ -1,8 +1,9 @@
 // One load-generating process of section 3 (spawned by http-load.ts with IPC): connects its share of
-// the clients, then follows the parent — "warm" (start calling), "settle" (drain the warm-up),
-// "measure" (call until "stop"), and reports what it measured. Several of these run at once, so the
+// the clients, then follows the parent — "open" (open every connection of its pool), "warm" (start
+// calling), "settle" (drain the warm-up), "measure" (call until "stop"), and reports what it measured. Several of these run at once, so the
 // load generator is not one single-threaded process that saturates before the server does.
 import { type Config, connectClient, drive } from "./lib/load-clients.js";
+import { installPool, poolSize } from "./lib/load-pool.js";
 
 export interface WorkerReport {
   /** Calls completed inside this process's measured window. */
@@ -14,9 +15,11 @@ export interface WorkerReport {
   errors: number;
   firstError?: string;
   cpuUs: number;
+  /** Connections in this process's pool. */
+  poolConnections: number;
 }
 
-type Command = { type: "warm" | "settle" | "measure" | "stop" };
+type Command = { type: "open" | "warm" | "settle" | "measure" | "stop" };
 
 const { config, url, clients, workers } = JSON.parse(process.argv[2]!) as {
   config: Config;
@@ -26,6 +29,8 @@ const { config, url, clients, workers } = JSON.parse(process.argv[2]!) as {
 };
 const send = (message: object) => process.send?.(message);
 
+// Every client of this process shares one bounded pool, all of it open before the warm-up begins.
+const pool = installPool(url, poolSize(config, clients, workers));
 const connected: Array<Awaited<ReturnType<typeof connectClient>>> = [];
 for (let i = 0; i < clients; i++) connected.push(await connectClient(config, url));
 send({ type: "ready" });
@@ -34,7 +39,12 @@ let load: ReturnType<typeof drive> | undefined;
 let cpuStart = process.cpuUsage();
 let started = 0;
 process.on("message", async (command: Command) => {
-  if (command.type === "warm") load = drive(connected, workers);
+  if (command.type === "open") {
+    // Only once every process is idle (before the warm-up, and after every drain), so that none of
+    // these connections idles long enough for the server to close it before the load begins.
+    await pool.open();
+    send({ type: "opened" });
+  } else if (command.type === "warm") load = drive(connected, workers);
   else if (command.type === "settle") {
     await load?.stop();
     send({ type: "settled" });
@@ -55,6 +65,7 @@ process.on("message", async (command: Command) => {
       errors,
       ...(firstError !== undefined && { firstError }),
       cpuUs: cpu.user + cpu.system,
+      poolConnections: pool.connections,
     };
     send({ type: "report", report });
     process.disconnect();

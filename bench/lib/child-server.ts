@@ -10,6 +10,8 @@ const PROBE = resolve(ROOT, "bench/servers/probe.ts");
 
 export interface ServerStats {
   requests: number;
+  /** Connections the server has accepted. */
+  connections: number;
   cpuUs: number;
   rss: number;
   heapUsed: number;

@@ -47,6 +47,13 @@ export interface LoadRow {
    * 1 s, 3 s, 7 s. Absent where /proc has no such counter.
    */
   listenOverflows?: number;
+  /**
+   * Connections the server accepted inside the measured windows (all passes). The generator's pool is
+   * opened before each window, so this stays 0 unless the server closed connections under load.
+   */
+  connectionsInWindow: number;
+  /** The generator's pool: connections per load process (all opened before the warm-up). */
+  poolConnections: number;
 }
 
 export interface PassResult {
@@ -60,13 +67,17 @@ export interface PassResult {
   cpuUs: number;
   clientCpuUs: number;
   listenOverflows: number | undefined;
+  connectionsInWindow: number;
+  poolConnections: number;
 }
 
 /** Load-generating processes per pass: as many as the machine has cores, so the clients never saturate first. */
 export const LOAD_PROCESSES = Math.max(2, availableParallelism());
 
+type Phase = "open" | "warm" | "settle" | "measure" | "stop";
+
 interface LoadProcess {
-  command(type: "warm" | "settle" | "measure" | "stop"): void;
+  command(type: Phase): void;
   next(type: string): Promise<{ report?: WorkerReport }>;
 }
 
@@ -112,13 +123,16 @@ export async function runPass(
     const loads = await Promise.all(
       Array.from({ length: LOAD_PROCESSES }, () => startLoadProcess(config, server.url, share, workers)),
     );
-    const all = async (type: "warm" | "settle" | "measure" | "stop", reply?: string) => {
+    const all = async (type: Phase, reply?: string) => {
       for (const load of loads) load.command(type);
       return reply === undefined ? [] : Promise.all(loads.map((load) => load.next(reply)));
     };
+    // Every process's pool is opened (and, after the drain, opened again) while all of them are idle.
+    await all("open", "opened");
     await all("warm");
     await sleep(warmupMs);
     await all("settle", "settled");
+    await all("open", "opened");
     const before = await server.stats();
     const overflowsBefore = listenOverflows();
     let peak = server.rssNow();
@@ -127,6 +141,8 @@ export async function runPass(
     }, 100);
     await all("measure");
     await sleep(measureMs);
+    // The server's count at the window's end (asked before the clients stop and close their sessions).
+    const atWindowEnd = server.stats();
     const reports = (await all("stop", "report")).map((message) => message.report!);
     clearInterval(sampler);
     const after = await server.stats();
@@ -143,6 +159,8 @@ export async function runPass(
         overflowsBefore === undefined || overflowsAfter === undefined
           ? undefined
           : overflowsAfter - overflowsBefore,
+      connectionsInWindow: (await atWindowEnd).connections - before.connections,
+      poolConnections: Math.max(...reports.map((report) => report.poolConnections)),
       // Requests and CPU cover the window and the drain, divided by every call they served.
       requests: (after.requests - before.requests) / Math.max(calls, 1),
       cpuUs: (after.cpuUs - before.cpuUs) / Math.max(calls, 1),
@@ -172,6 +190,8 @@ export function combine(config: Config, passes: PassResult[]): LoadRow {
     httpPerCall: round(mean(passes.map((pass) => pass.requests)), 2),
     serverCpuUsPerCall: round(mean(passes.map((pass) => pass.cpuUs)), 0),
     clientCpuUsPerCall: round(mean(passes.map((pass) => pass.clientCpuUs)), 0),
+    connectionsInWindow: passes.reduce((sum, pass) => sum + pass.connectionsInWindow, 0),
+    poolConnections: Math.max(...passes.map((pass) => pass.poolConnections)),
     ...(passes.every((pass) => pass.listenOverflows !== undefined) && {
       listenOverflows: passes.reduce((sum, pass) => sum + pass.listenOverflows!, 0),
     }),

@@ -62,8 +62,8 @@ export function httpPlain(r: HttpPlainSection): string[] {
       "published benchmark), " +
       `${r.warmupMs / 1000} s warm-up, then ${r.measureMs / 1000} s measured` +
       (r.passes > 1 ? `, ${r.passes} passes per row (the second in reverse row order)` : "") +
-      `; clients spread over ${r.loadProcesses} load-generating processes, sharing the cores with the server as in ` +
-      "§3. The official SDK v2 client drives every server (each server in its own process, each framework as its " +
+      `; clients spread over ${r.loadProcesses} load-generating processes, sharing the cores with the server and ` +
+      "with the same pre-opened connection pool as in §3. The official SDK v2 client drives every server (each server in its own process, each framework as its " +
       'README shows it served on Node): fastmcp-ts `server.run({ transport: "http" })`; the raw SDK v2 as in §3; ' +
       "tmcp's `HttpTransport` on `@remix-run/node-fetch-server`; mcp-use 2's `MCPServer.listen()` (Hono, the SDK v2 " +
       "2.0.0 it pins; it declares Node ≥ 22.22.2 and runs here on Node 20); fastmcp (punkpeye)'s `httpStream` " +

@@ -375,17 +375,25 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "replies cost the client more shows lower calls/s at equal server CPU). " +
       "**refused connects**: connections the kernel dropped during the window because the server's listen queue was " +
       "full (`ListenOverflows` in /proc/net/netstat, all passes; the counter is machine-wide, so other work adds to it): " +
-      "each is a SYN its client retransmits after 1 s, then 3 s, then 7 s, which is what a p99 near 3 or 7 s is made of. " +
-      "**Where the p99 comes from** (traced outside this run: undici and `http.server` diagnostics channels, `ss`, " +
-      "`strace`): not from time inside any server — from the request's parse to its response's end, fastmcp-ts's " +
-      "slowest request took 0.7 s — but from connections waiting to be accepted. The load generator's fetch pool " +
-      "opens a connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 " +
-      "(libuv 1.45+) accepts one connection per event-loop iteration, ~50 per second on a server this busy; several " +
-      "hundred connections sit in the accept queue for seconds (or overflow a 511 queue) while calls on accepted " +
-      "connections go round. With the generator's pool bounded at 128 connections per process, the same 2026-07-28 " +
-      "load had p99 2.1 s (fastmcp-ts) and 3.3 s (raw SDK v2) instead of 4.7 s and 9.6 s, with p50 1.44 s and 2.41 s " +
-      "instead of 1.44 s and 1.72 s (single passes on a shared machine; the calls no longer stuck join the body of the " +
-      "distribution). " +
+      "each is a SYN its client retransmits after 1 s, then 3 s, then 7 s. **connections opened in window**: connections " +
+      "the server accepted inside the measured windows (Node's `net.server.socket` diagnostics channel, all passes). " +
+      "**The generator's connection pool** (`bench/lib/load-pool.ts`; " +
+      `${f(r.rows.find((x) => x.era === "2025")?.poolConnections, 0)} connections per load process on 2025, ` +
+      `${f(r.rows.find((x) => x.era === "2026")?.poolConnections, 0)} on 2026-07-28): each load process sends every client's requests through one bounded pool of ` +
+      "keep-alive connections, all opened (each with one cheap request to a path no server serves) before the warm-up and opened " +
+      "again before the window if the server closed any while the drain left them idle — what a load balancer or an agent " +
+      "in front of a deployment does. On 2026-07-28 the calls share 128 connections per process; on a 2025 session each " +
+      "call's POST stream and each client's GET stream holds a connection for as long as it lasts, so the pool has one " +
+      "for each of those plus the 128 (with fewer, every connection could be held by a stream waiting for a sampling " +
+      "answer that cannot be sent). A call waiting for a free connection waits in the pool's first-come queue, and " +
+      "that wait is part of its latency, the same for every server. Why: before the pool, the fetch pool opened a " +
+      "connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 (libuv " +
+      "1.45+) accepts one connection per event-loop iteration, ~50 per second on a server this busy; several hundred " +
+      "connections sat in the accept queue for seconds (or overflowed a 511 queue into SYN retries) while calls on " +
+      "accepted connections went round, so the p99 measured the accept queue, not the server (traced with undici and " +
+      "`http.server` diagnostics channels, `ss` and `strace`: from the request's parse to its response's end, " +
+      "fastmcp-ts's slowest request took 0.7 s, its p99 was 5.4 s on 2025 and 9.0 s on 2026-07-28, and whichever " +
+      "server had the more calls stuck showed the lower p50, since the rest went round faster). " +
       `Every call is bounded at 20 s; **errors** counts calls that failed (with the first error), e.g. sockets reset ` +
       "when a saturated machine lets keep-alive connections expire under the client.",
   );
@@ -405,6 +413,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         "calls per server CPU-s",
         "client CPU/call (µs)",
         "refused connects",
+        "connections opened in window",
         "errors",
       ],
       r.rows.map((x) => [
@@ -420,6 +429,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         f(1e6 / x.serverCpuUsPerCall, 0),
         f(x.clientCpuUsPerCall, 0),
         f(x.listenOverflows, 0),
+        f(x.connectionsInWindow, 0),
         x.errors === 0 ? "0" : `${x.errors} (${x.firstError ?? ""})`,
       ]),
     ),

@@ -1,14 +1,20 @@
-// Preloaded (--import) into benchmarked server processes: counts HTTP requests through Node's own
-// diagnostics channel and answers the parent's IPC questions (CPU, memory, gc). The servers stay untouched.
+// Preloaded (--import) into benchmarked server processes: counts HTTP requests and accepted connections
+// through Node's own diagnostics channels and answers the parent's IPC questions (CPU, memory, gc). The servers stay untouched.
 import { subscribe } from "node:diagnostics_channel";
 
 let requests = 0;
 subscribe("http.server.request.start", () => {
   requests++;
 });
+// Connections accepted: the load sections check that none is opened inside a measured window.
+let connections = 0;
+subscribe("net.server.socket", () => {
+  connections++;
+});
 
 interface Stats {
   requests: number;
+  connections: number;
   cpuUs: number;
   rss: number;
   heapUsed: number;
@@ -17,7 +23,7 @@ interface Stats {
 function stats(): Stats {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { requests, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed };
+  return { requests, connections, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed };
 }
 
 process.on("message", (message: { id: number; cmd: "stats" | "gc" }) => {
