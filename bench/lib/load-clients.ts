@@ -30,6 +30,7 @@ export async function connectClient(
   if (config.client === "fastmcp-ts Client") {
     const client = new Client(url, {
       protocol: config.era,
+      fetch: boundedFetch,
       samplingHandler: (_messages, params) => samplingAnswer(lastText(params)),
     });
     // Section 3b compares servers, so it drives them all with the one client (see http-plain.ts).
@@ -52,7 +53,7 @@ export async function connectClient(
     },
   );
   client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: boundedFetch }));
   return {
     call: async () => {
       const bounded = { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS };
@@ -77,6 +78,18 @@ export async function connectClient(
 
 /** Every call is bounded, so a lost call costs at most this, not the SDK's 60 s default. */
 const CALL_TIMEOUT_MS = 20_000;
+
+/**
+ * A POST's response is cut once it outlives any call: a call that timed out is cancelled, the server
+ * never answers a cancelled request, and neither client aborts that POST's stream, so without this
+ * it would hold one of the pool's connections for good (enough of them, and a 2025 load process
+ * stalls). Other requests (the long-lived GET streams) are left alone.
+ */
+const boundedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  if (init?.method !== "POST") return fetch(input, init);
+  const limit = AbortSignal.timeout(CALL_TIMEOUT_MS + 2_000);
+  return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit });
+};
 
 export interface Sample {
   end: number;
