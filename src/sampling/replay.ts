@@ -60,11 +60,13 @@ export class ReplayRun {
   private readonly counters: Record<string, number> = {};
   private readonly pending: Record<string, PendingInput> = {};
   private pendingCount = 0;
-  private readonly unsolicited = new Map<string, unknown>();
+  /** Answers for keys not asked yet (a client that predicted a round); made only when there are some. */
+  private unsolicited?: Map<string, unknown>;
   /** Answers that arrived in this round (the others were taken from the state of earlier rounds). */
   private readonly fresh = new Set<unknown>();
+  /** Ends `drive` with the pending round; set by `drive`, or `roundOver` remembers an early close. */
   private closeRound?: () => void;
-  private readonly roundClosed: Promise<"round">;
+  private roundOver = false;
   private readonly args: unknown;
   /** What tells a replayed request from a changed one: the state's own version decides. */
   private readonly digest: (value: unknown) => string | number;
@@ -107,12 +109,10 @@ export class ReplayRun {
           this.fresh.add(value);
         }
       } else {
+        this.unsolicited ??= new Map();
         this.unsolicited.set(key, value);
       }
     }
-    this.roundClosed = new Promise((resolve) => {
-      this.closeRound = () => resolve("round");
-    });
   }
 
   /**
@@ -136,7 +136,7 @@ export class ReplayRun {
     }
     if (key in this.state.answers) return Promise.resolve(this.state.answers[key]);
     this.state.hashes[key] = hash;
-    if (this.unsolicited.has(key)) {
+    if (this.unsolicited?.has(key) === true) {
       const answer = this.unsolicited.get(key);
       this.state.answers[key] = answer;
       this.fresh.add(answer);
@@ -195,12 +195,22 @@ export class ReplayRun {
   }
 
   /** Races the tool function against the end of the current round. */
-  async drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
-    const first = await Promise.race([run.then((value) => ({ value })), this.roundClosed]);
-    if (first !== "round") return { kind: "complete", value: first.value };
-    this.closed = true;
-    if (this.state.args === ARGS_UNSET) this.state.args = fingerprint(this.args ?? {});
-    return { kind: "input_required", inputRequests: { ...this.pending }, state: this.state };
+  drive<T>(run: Promise<T>): Promise<ReplayOutcome<T>> {
+    // One promise settled by whichever comes first (no Promise.race and its wrappers per round).
+    return new Promise((resolve, reject) => {
+      const round = () => {
+        if (this.closed) return;
+        this.closed = true;
+        if (this.state.args === ARGS_UNSET) this.state.args = fingerprint(this.args ?? {});
+        // Nothing is added to `pending` once the round is closed, so it is handed out as it is.
+        resolve({ kind: "input_required", inputRequests: this.pending, state: this.state });
+      };
+      run.then((value) => {
+        if (!this.closed) resolve({ kind: "complete", value });
+      }, reject);
+      if (this.roundOver) round();
+      else this.closeRound = round;
+    });
   }
 
   /** Closes the round once the run has gone IDLE_TURNS microtask turns without a new request or step. */
@@ -213,6 +223,7 @@ export class ReplayRun {
         seen = this.activity;
         idle = 0;
       } else if (++idle >= IDLE_TURNS) {
+        this.roundOver = true;
         this.closeRound?.();
         return;
       }
