@@ -12,6 +12,9 @@ export interface ServerStats {
   requests: number;
   /** Connections the server has accepted. */
   connections: number;
+  /** Time inside the server of the requests finished since the previous stats question, ms. */
+  requestP50Ms: number;
+  requestP99Ms: number;
   cpuUs: number;
   rss: number;
   heapUsed: number;

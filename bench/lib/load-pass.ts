@@ -54,6 +54,12 @@ export interface LoadRow {
   connectionsInWindow: number;
   /** The generator's pool: connections per load process (all opened before the warm-up). */
   poolConnections: number;
+  /**
+   * 99th percentile of a request's time inside the server (headers parsed to response finished), the
+   * requests that finished in the window, mean over passes. A 2025 call's POST stream lasts until its
+   * result, so there it includes the sampling round trip.
+   */
+  serverP99Ms: number;
 }
 
 export interface PassResult {
@@ -69,6 +75,7 @@ export interface PassResult {
   listenOverflows: number | undefined;
   connectionsInWindow: number;
   poolConnections: number;
+  serverP99Ms: number;
 }
 
 /** Load-generating processes per pass: as many as the machine has cores, so the clients never saturate first. */
@@ -160,6 +167,7 @@ export async function runPass(
           ? undefined
           : overflowsAfter - overflowsBefore,
       connectionsInWindow: (await atWindowEnd).connections - before.connections,
+      serverP99Ms: (await atWindowEnd).requestP99Ms,
       poolConnections: Math.max(...reports.map((report) => report.poolConnections)),
       // Requests and CPU cover the window and the drain, divided by every call they served.
       requests: (after.requests - before.requests) / Math.max(calls, 1),
@@ -192,6 +200,7 @@ export function combine(config: Config, passes: PassResult[]): LoadRow {
     clientCpuUsPerCall: round(mean(passes.map((pass) => pass.clientCpuUs)), 0),
     connectionsInWindow: passes.reduce((sum, pass) => sum + pass.connectionsInWindow, 0),
     poolConnections: Math.max(...passes.map((pass) => pass.poolConnections)),
+    serverP99Ms: round(mean(passes.map((pass) => pass.serverP99Ms)), 0),
     ...(passes.every((pass) => pass.listenOverflows !== undefined) && {
       listenOverflows: passes.reduce((sum, pass) => sum + pass.listenOverflows!, 0),
     }),

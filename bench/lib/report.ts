@@ -6,6 +6,7 @@ import type { InMemoryResult } from "../in-memory.js";
 import type { InstancesResult } from "../instances.js";
 import type { ProfileResult } from "../profile.js";
 import type { CapProbe, ReplayRow } from "../replay.js";
+import { ANSWER_CONNECTIONS, SHARED_CONNECTIONS } from "./load-pool.js";
 import { type HttpPlainSection, httpPlain, plainTargets } from "./report-http-plain.js";
 import { instancesSection } from "./report-instances.js";
 import { type TasksSection, tasksVsReplay } from "./report-tasks.js";
@@ -367,7 +368,10 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
   lines.push("");
   lines.push(
     "**calls/s**: sampled calls completed inside the measured window, per second (mean over passes). **p50/p99**: " +
-      "per-call latency under that load. **peak RSS**: server VmRSS sampled every 100 ms during the measured window. " +
+      "per-call latency under that load, as the client sees it. **server time p99**: 99th percentile of a request's " +
+      "time inside the server (headers parsed to response finished; `http.server` diagnostics channels), the window's " +
+      "requests, mean over passes — on a 2025 session a call's POST stream lasts until its result, so there it " +
+      "includes the sampling round trip. **peak RSS**: server VmRSS sampled every 100 ms during the measured window. " +
       "**HTTP/call**: requests the server received per call (counted with Node's `http.server.request.start` diagnostics " +
       "channel). **server CPU/call**: server process user+system CPU per call — the figure least disturbed by other load " +
       "on the machine; **calls per server CPU-second** is its inverse, the throughput one core would give the server; " +
@@ -380,12 +384,14 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "**The generator's connection pool** (`bench/lib/load-pool.ts`; " +
       `${f(r.rows.find((x) => x.era === "2025")?.poolConnections, 0)} connections per load process on 2025, ` +
       `${f(r.rows.find((x) => x.era === "2026")?.poolConnections, 0)} on 2026-07-28): each load process sends every client's requests through one bounded pool of ` +
-      "keep-alive connections, all opened (each with one cheap request to a path no server serves) before the warm-up and opened " +
-      "again before the window if the server closed any while the drain left them idle — what a load balancer or an agent " +
-      "in front of a deployment does. On 2026-07-28 the calls share 128 connections per process; on a 2025 session each " +
-      "call's POST stream and each client's GET stream holds a connection for as long as it lasts, so the pool has one " +
-      "for each of those plus the 128 (with fewer, every connection could be held by a stream waiting for a sampling " +
-      "answer that cannot be sent). A call waiting for a free connection waits in the pool's first-come queue, and " +
+      "keep-alive connections, all opened (each with one cheap request to a path no server serves) while every load " +
+      "process is idle — before the warm-up, and again after the drain, for any the server closed meanwhile — what a " +
+      `load balancer or an agent in front of a deployment does. On 2026-07-28 the calls share ${SHARED_CONNECTIONS} ` +
+      "connections per process; on a 2025 session each call's POST stream and each client's GET stream holds a " +
+      `connection for as long as it lasts, so the pool has one for each of those plus ${ANSWER_CONNECTIONS} for the ` +
+      "sampling answers (with fewer, every connection could be held by a stream waiting for an answer that cannot be " +
+      "sent), and a POST that outlives its call's timeout by 2 s is cut, so a call the server never answers cannot keep " +
+      "its connection. A request waiting for a free connection waits in the pool's first-come queue, and " +
       "that wait is part of its latency, the same for every server. Why: before the pool, the fetch pool opened a " +
       "connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 (libuv " +
       "1.45+) accepts one connection per event-loop iteration, ~50 per second on a server this busy; several hundred " +
@@ -407,6 +413,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         "calls/s",
         "p50 (ms)",
         "p99 (ms)",
+        "server time p99 (ms)",
         "peak RSS (MB)",
         "HTTP/call",
         "server CPU/call (µs)",
@@ -423,6 +430,7 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
         f(x.throughput, 0),
         f(x.p50Ms, 1),
         f(x.p99Ms, 1),
+        f(x.serverP99Ms, 0),
         f(x.peakRssMb, 0),
         f(x.httpPerCall, 2),
         f(x.serverCpuUsPerCall, 0),

@@ -3,8 +3,17 @@
 import { subscribe } from "node:diagnostics_channel";
 
 let requests = 0;
-subscribe("http.server.request.start", () => {
+// Each request's time inside the server (headers parsed to response finished), for the requests that
+// finished since the last stats question: the load sections compare it with the latency clients see.
+const startedAt = new WeakMap<object, number>();
+let finished: number[] = [];
+subscribe("http.server.request.start", (message) => {
   requests++;
+  startedAt.set((message as { request: object }).request, performance.now());
+});
+subscribe("http.server.response.finish", (message) => {
+  const start = startedAt.get((message as { request: object }).request);
+  if (start !== undefined) finished.push(performance.now() - start);
 });
 // Connections accepted: the load sections check that none is opened inside a measured window.
 let connections = 0;
@@ -18,12 +27,31 @@ interface Stats {
   cpuUs: number;
   rss: number;
   heapUsed: number;
+  /** Percentiles of the time inside the server of the requests finished since the last question. */
+  requestP50Ms: number;
+  requestP99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function stats(): Stats {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { requests, connections, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed };
+  const times = finished.sort((a, b) => a - b);
+  finished = [];
+  return {
+    requests,
+    connections,
+    cpuUs: cpu.user + cpu.system,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    requestP50Ms: percentile(times, 50),
+    requestP99Ms: percentile(times, 99),
+  };
 }
 
 process.on("message", (message: { id: number; cmd: "stats" | "gc" }) => {
