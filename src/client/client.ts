@@ -28,11 +28,11 @@ import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
-import { limitInputRounds, SampleGate } from "./sampling-limits.js";
+import { inputRoundLimit, SampleGate } from "./sampling-limits.js";
 import { type ClientTarget, connectContext, createTransport, targetKind } from "./target.js";
 import * as tasks from "./tasks.js";
 import { toOutput } from "./tool-output.js";
-import { endHttpSession, keepNotificationOrder } from "./transport-hooks.js";
+import { endHttpSession, hookInbound } from "./transport-hooks.js";
 
 export type { CallToolOptions, ClientOptions, ProtocolChoice, ToolCallResult } from "./client-options.js";
 
@@ -138,9 +138,11 @@ export class Client {
       closed.abort(reason);
       calls.end(reason);
     };
-    keepNotificationOrder(transport);
-    limitInputRounds(transport, this.options.maxInputRequestsPerRound);
-    tasks.interceptCreatedTasks(transport);
+    const refuseRound = inputRoundLimit(this.options.maxInputRequestsPerRound);
+    hookInbound(transport, (message) => {
+      const carried = tasks.carriedTask(message);
+      return refuseRound?.(carried ?? message) ?? carried;
+    });
     this.connected = true;
     return this;
   }

@@ -30,9 +30,12 @@ function jsonBound(value: unknown, budget: number, depth: number): number {
     }
     return total;
   }
+  // Own enumerable keys, as JSON.stringify takes them (a for-in with an own-property test per key
+  // walked the prototype chain too).
   const record = value as Record<string, unknown>;
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) continue;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     total += 4 + 6 * key.length + jsonBound(record[key], budget - total, depth + 1);
     if (total > budget) return total;
   }

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+import type { JSONRPCMessage } from "@modelcontextprotocol/client";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { abortReason } from "../abort.js";
 import { FastMCPError } from "../errors.js";
@@ -108,26 +108,25 @@ export class SampleGate {
 /**
  * Refuses a 2026-07-28 `input_required` result carrying more input requests than `max`, before the
  * SDK dispatches them: the call fails with a JSON-RPC error naming the option, and no handler runs.
+ * Returns the rewrite of an inbound message (the refusal, or undefined to pass it on), or undefined
+ * when there is no limit.
  */
-export function limitInputRounds(transport: Transport, maxPerRound: number | undefined): void {
+export function inputRoundLimit(
+  maxPerRound: number | undefined,
+): ((message: JSONRPCMessage) => JSONRPCMessage | undefined) | undefined {
   const max = checkLimit("maxInputRequestsPerRound", maxPerRound ?? DEFAULT_MAX_INPUT_REQUESTS_PER_ROUND, 1);
-  const deliver = transport.onmessage;
-  if (deliver === undefined || max === Number.POSITIVE_INFINITY) return;
-  transport.onmessage = (message, extra) => {
+  if (max === Number.POSITIVE_INFINITY) return undefined;
+  return (message) => {
     const count = inputRequestCount(message);
-    if (count > max && "id" in message) {
-      const refused: JSONRPCMessage = {
-        jsonrpc: "2.0",
-        id: message.id,
-        error: {
-          code: ProtocolErrorCode.InvalidRequest,
-          message: `The server asked for ${count} inputs in one round, over this client's limit of ${max} (maxInputRequestsPerRound)`,
-        },
-      } as JSONRPCMessage;
-      deliver.call(transport, refused, extra);
-      return;
-    }
-    deliver.call(transport, message, extra);
+    if (count <= max || !("id" in message)) return undefined;
+    return {
+      jsonrpc: "2.0",
+      id: message.id,
+      error: {
+        code: ProtocolErrorCode.InvalidRequest,
+        message: `The server asked for ${count} inputs in one round, over this client's limit of ${max} (maxInputRequestsPerRound)`,
+      },
+    } as JSONRPCMessage;
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CallToolResult, Client as SdkClient, Transport } from "@modelcontextprotocol/client";
+import type { CallToolResult, JSONRPCMessage, Client as SdkClient } from "@modelcontextprotocol/client";
 import { ProtocolError, ProtocolErrorCode, type StandardSchemaV1 } from "@modelcontextprotocol/server";
 import { raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
@@ -10,20 +10,14 @@ const CREATED_TASK_KEY = "fastmcp-ts/created-task";
 /**
  * The SDK client rejects a result it cannot classify, and `resultType: "task"` (SEP-2663) is one.
  * A created task is handed on as an empty complete result that carries the task in `_meta`, so
- * `callTool` resolves and the caller follows the task. Nothing else is touched.
+ * `callTool` resolves and the caller follows the task. Returns that replacement for an inbound
+ * message announcing a created task, else undefined (nothing else is touched).
  */
-export function interceptCreatedTasks(transport: Transport): void {
-  const deliver = transport.onmessage;
-  if (deliver === undefined) return;
-  transport.onmessage = (message, extra) => {
-    const result = (message as { result?: Record<string, unknown> }).result;
-    if (result?.resultType === "task" && typeof result.taskId === "string") {
-      const carried = { resultType: "complete", content: [], _meta: { [CREATED_TASK_KEY]: result } };
-      deliver.call(transport, { ...message, result: carried } as typeof message, extra);
-      return;
-    }
-    deliver.call(transport, message, extra);
-  };
+export function carriedTask(message: JSONRPCMessage): JSONRPCMessage | undefined {
+  const result = (message as { result?: Record<string, unknown> }).result;
+  if (result?.resultType !== "task" || typeof result.taskId !== "string") return undefined;
+  const carried = { resultType: "complete", content: [], _meta: { [CREATED_TASK_KEY]: result } };
+  return { ...message, result: carried } as JSONRPCMessage;
 }
 
 /** The task a `callTool` result stands for, if the server created one. */
