@@ -8,7 +8,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { abortReason, linkSignals } from "../abort.js";
+import { abortReason, deferredFollower, linkSignals } from "../abort.js";
 import { samplingFailureCode } from "../error-codes.js";
 import { FastMCPError } from "../errors.js";
 import { firstIssue } from "../schema.js";
@@ -142,10 +142,14 @@ export async function roundTrip(
     }
     // mcpReq.send relates the request to the tools/call, so on HTTP it rides that POST's SSE stream
     // (never the optional GET stream); the reply is validated once, by our result schema.
+    // The request's own signal is followed without an abort listener on it for a quick answer
+    // (abort.ts deferredFollower); a linked signal is ours alone, listened on at once.
     const response = await host.mcpReq.send(
       { method: "sampling/createMessage", params },
       withTools ? SAMPLING_RESULT_WITH_TOOLS : SAMPLING_RESULT,
-      { signal, timeout: linked === undefined ? timeoutMs : timeoutMs + 1_000 },
+      linked === undefined
+        ? { signal: deferredFollower(signal), timeout: timeoutMs }
+        : { signal, timeout: timeoutMs + 1_000 },
     );
     // Awaited only when the hook made a promise: an await per sample costs a microtask on the hot path.
     const noted = host.noteUsage(response, via);

@@ -44,6 +44,28 @@ describe.each(cells())("cancellation on $transport × $era", (cell) => {
     expect((await client.callTool("ping-tool")).text).toBe("pong");
   });
 
+  it("a call aborted the moment its sample arrives still cancels that sample", async () => {
+    // No time passes between the sample reaching the client and the abort: on 2025 the server is
+    // told while its pending sample's cancellation is still deferred (no listener on the request's
+    // signal yet), and must cancel it all the same.
+    const { handler, state } = hangingHandler();
+    const controller = new AbortController();
+    current = (messages, params, context) => {
+      const answer = handler(messages, params, context);
+      controller.abort(new Error("stopped at once"));
+      return answer;
+    };
+    const call = shared.client.callTool("sample", { prompt: "abort at once" }, { signal: controller.signal });
+    expect((await rejectionOf(call, 5_000)).message).toBe("stopped at once");
+    await waitFor(() => state.aborted === 1, 5_000, "the client handler's signal to abort");
+    const after = await settledStats(shared.client);
+    if (cell.era === "2025") {
+      expect(after.events).toContain("tool-aborted:abort at once");
+      expect(after.events.some((event) => event.startsWith("sample-rejected:abort at once:"))).toBe(true);
+    }
+    expect((await shared.client.callTool("ping-tool")).text).toBe("pong");
+  });
+
   it("a handler that ignores its signal does not hold an aborted call", async () => {
     let started = 0;
     current = () => {
