@@ -289,6 +289,13 @@ function inMemory(r: Results["sections"]["in-memory"]): string[] {
       "1 ms while its CPU time does not. Targets use the wall-clock ratio.",
   );
   lines.push(
+    "- What the 2026-07-28 row pays for that the hand-written SDK tool does not: a signed, caller-bound state. Per sampled " +
+      "call that is one HMAC-SHA256 (minting; the MAC also covers the call and the stable JSON of its arguments), the " +
+      "state's JSON and base64, two fingerprints of the sample's request (a walk of the value in JS, no digest), and the " +
+      "round closing after 16 idle microtask turns. A state that comes back to the process that minted it (stdio, in " +
+      "memory, sticky HTTP) is not decoded again: the codec hands back the envelope it kept and compares the binding as text.",
+  );
+  lines.push(
     "- The floor is `JSON.stringify` + `JSON.parse` of the same four messages: the irreducible cost of putting a sampled " +
       "call on a wire, with no dispatch, validation or transport.",
   );
