@@ -3,7 +3,7 @@
 // calling), "settle" (drain the warm-up), "measure" (call until "stop"), and reports what it measured. Several of these run at once, so the
 // load generator is not one single-threaded process that saturates before the server does.
 import { type Config, connectClient, drive } from "./lib/load-clients.js";
-import { installPool, poolSize } from "./lib/load-pool.js";
+import { installPool, poolPlan } from "./lib/load-pool.js";
 
 export interface WorkerReport {
   /** Calls completed inside this process's measured window. */
@@ -30,9 +30,9 @@ const { config, url, clients, workers } = JSON.parse(process.argv[2]!) as {
 const send = (message: object) => process.send?.(message);
 
 // Every client of this process shares one bounded pool, all of it open before the warm-up begins.
-const pool = installPool(url, poolSize(config, clients, workers));
+const pool = installPool(url, poolPlan(config, clients, workers));
 const connected: Array<Awaited<ReturnType<typeof connectClient>>> = [];
-for (let i = 0; i < clients; i++) connected.push(await connectClient(config, url));
+for (let i = 0; i < clients; i++) connected.push(await connectClient(config, url, pool.fetch));
 send({ type: "ready" });
 
 let load: ReturnType<typeof drive> | undefined;

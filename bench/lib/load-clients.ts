@@ -4,6 +4,7 @@ import { Client } from "../../src/index.js";
 import { ARGS, lastText, PLAIN_TOOL, plainText, samplingAnswer, TOOL } from "../servers/common.js";
 
 export type Era = "2025" | "2026";
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 export type ServerName = "fastmcp-ts" | "SDK v2 (raw)" | "tmcp" | "mcp-use" | "fastmcp (punkpeye)";
 export interface Config {
   server: ServerName;
@@ -24,13 +25,14 @@ const LIST_EVERY = 10;
 export async function connectClient(
   config: Config,
   url: string,
+  through: FetchLike = fetch,
 ): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
   const plain = config.call === "plain";
   let operations = 0;
   if (config.client === "fastmcp-ts Client") {
     const client = new Client(url, {
       protocol: config.era,
-      fetch: boundedFetch,
+      fetch: cutLongPosts(through),
       samplingHandler: (_messages, params) => samplingAnswer(lastText(params)),
     });
     // Section 3b compares servers, so it drives them all with the one client (see http-plain.ts).
@@ -53,7 +55,7 @@ export async function connectClient(
     },
   );
   client.setRequestHandler("sampling/createMessage", (request) => samplingAnswer(lastText(request.params)));
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: boundedFetch }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: cutLongPosts(through) }));
   return {
     call: async () => {
       const bounded = { timeout: CALL_TIMEOUT_MS, maxTotalTimeout: CALL_TIMEOUT_MS };
@@ -80,16 +82,18 @@ export async function connectClient(
 const CALL_TIMEOUT_MS = 20_000;
 
 /**
- * A POST's response is cut once it outlives any call: a call that timed out is cancelled, the server
- * never answers a cancelled request, and neither client aborts that POST's stream, so without this
- * it would hold one of the pool's connections for good (enough of them, and a 2025 load process
- * stalls). Other requests (the long-lived GET streams) are left alone.
+ * A POST's response is cut once it outlives any call: a call that timed out is cancelled, a cancelled
+ * request gets no response, the SDK v2 and tmcp servers then leave its POST stream open, and neither
+ * client aborts it, so without this it would hold one of the pool's connections for good. Other
+ * requests (the long-lived GET streams) are left alone.
  */
-const boundedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-  if (init?.method !== "POST") return fetch(input, init);
-  const limit = AbortSignal.timeout(CALL_TIMEOUT_MS + 2_000);
-  return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit });
-};
+function cutLongPosts(through: FetchLike): FetchLike {
+  return (input, init) => {
+    if (init?.method !== "POST") return through(input, init);
+    const limit = AbortSignal.timeout(CALL_TIMEOUT_MS + 2_000);
+    return through(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, limit]) : limit });
+  };
+}
 
 export interface Sample {
   end: number;

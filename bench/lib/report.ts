@@ -390,14 +390,17 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       "the server accepted inside the measured windows (Node's `net.server.socket` diagnostics channel, all passes). " +
       "**The generator's connection pool** (`bench/lib/load-pool.ts`; " +
       `${f(r.rows.find((x) => x.era === "2025")?.poolConnections, 0)} connections per load process on 2025, ` +
-      `${f(r.rows.find((x) => x.era === "2026")?.poolConnections, 0)} on 2026-07-28): each load process sends every client's requests through one bounded pool of ` +
-      "keep-alive connections, all opened (each with one cheap request to a path no server serves) while every load " +
-      "process is idle — before the warm-up, and again after the drain, for any the server closed meanwhile — what a " +
-      `load balancer or an agent in front of a deployment does. On 2026-07-28 the calls share ${SHARED_CONNECTIONS} ` +
-      "connections per process; on a 2025 session each call's POST stream and each client's GET stream holds a " +
-      `connection for as long as it lasts, so the pool has one for each of those plus ${ANSWER_CONNECTIONS} for the ` +
-      "sampling answers (with fewer, every connection could be held by a stream waiting for an answer that cannot be " +
-      "sent), and a POST that outlives its call's timeout by 2 s is cut, so a call the server never answers cannot keep " +
+      `${f(r.rows.find((x) => x.era === "2026")?.poolConnections, 0)} on 2026-07-28): each load process sends ` +
+      "every client's requests through bounded pools of keep-alive connections, all opened (each with one cheap " +
+      "request to a path no server serves) while every load process is idle — before the warm-up, and again after " +
+      "the drain, for any the server closed meanwhile — what a load balancer or an agent in front of a deployment " +
+      `does. The calls' requests share ${SHARED_CONNECTIONS} connections per process (on a 2025 session plus one ` +
+      "per client for its standalone GET stream, which holds one for good); on a 2025 session the POSTs that carry " +
+      `no request (sampling answers, notifications) have ${ANSWER_CONNECTIONS} of their own, because a call's POST ` +
+      "stream waits for its answer: queued behind other calls for the same connections, every connection could be " +
+      "held by a stream waiting for an answer that cannot be sent (it happened under overload). A POST that " +
+      "outlives its call's timeout by 2 s is cut: a cancelled call gets no response, and the raw SDK v2 and tmcp " +
+      "servers leave its stream open (fastmcp-ts ends it), so it would keep " +
       "its connection. A request waiting for a free connection waits in the pool's first-come queue, and " +
       "that wait is part of its latency, the same for every server. Why: before the pool, the fetch pool opened a " +
       "connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 (libuv " +
