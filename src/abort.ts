@@ -39,7 +39,11 @@ export function linkSignals(
 
 /** Rejects as soon as `signal` aborts, so a hung promise cannot hold its caller. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    // Nobody waits for it any more; left unobserved, its rejection would be an unhandled one.
+    promise.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener("abort", onAbort, { once: true });
