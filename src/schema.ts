@@ -90,3 +90,20 @@ export function firstIssue(error: {
   const path = issue === undefined ? "" : issue.path.map(String).join(".");
   return { path, at: path.length > 0 ? ` at ${path}` : "", message: issue?.message };
 }
+
+/**
+ * A Standard Schema that takes any object as it is: for values something else already checked, or
+ * checks where they are used. `message` is the issue for anything that is not an object.
+ */
+export function anyObject(message: string): StandardSchemaV1<Record<string, unknown>> {
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "fastmcp-ts",
+      validate: (value) =>
+        typeof value === "object" && value !== null && !Array.isArray(value)
+          ? { value: value as Record<string, unknown> }
+          : { issues: [{ message }] },
+    },
+  };
+}

@@ -1,11 +1,12 @@
 import type { ClientContext, Client as SdkClient } from "@modelcontextprotocol/client";
-import { ProtocolError, ProtocolErrorCode, type StandardSchemaV1 } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { abortReason, linkSignals, raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
 import { invokeHandler, toCreateMessageResult } from "../sampling/handler.js";
 import { timeoutHintOf } from "../sampling/round-trip.js";
 import { toolOrderingViolation } from "../sampling/tool-ordering.js";
 import type { AnyCreateMessageResult, SamplingHandler, SamplingParams } from "../sampling/types.js";
+import { anyObject } from "../schema.js";
 import { markSamplingFailure } from "./call-errors.js";
 import { jsonBytesOver } from "./json-size.js";
 import { DEFAULT_MAX_SAMPLING_BYTES, type SampleGate } from "./sampling-limits.js";
@@ -161,16 +162,7 @@ function withCleanup<T>(run: () => T | Promise<T>, cleanup: () => void): T | Pro
  * this schema for its params, it is parsed once. The handler then gets the params as sent (a copy of
  * their top level), not zod's copy without the fields the spec does not name.
  */
-const CHECKED_BY_SDK: StandardSchemaV1<Record<string, unknown>> = {
-  "~standard": {
-    version: 1,
-    vendor: "fastmcp-ts",
-    validate: (value) =>
-      typeof value === "object" && value !== null && !Array.isArray(value)
-        ? { value: value as Record<string, unknown> }
-        : { issues: [{ message: "expected an object" }] },
-  },
-};
+const CHECKED_BY_SDK = anyObject("expected an object");
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";

@@ -1,7 +1,8 @@
 import type { CallToolResult, JSONRPCMessage, Client as SdkClient } from "@modelcontextprotocol/client";
-import { ProtocolError, ProtocolErrorCode, type StandardSchemaV1 } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { raceAbort } from "../abort.js";
 import { FastMCPError } from "../errors.js";
+import { anyObject } from "../schema.js";
 import type { CreateTaskResult, DetailedTask, TaskInputRequest } from "../tasks/types.js";
 
 /** Where a created task rides through the SDK's `callTool`, which knows no `resultType: "task"`. */
@@ -26,16 +27,7 @@ export function createdTaskOf(result: { _meta?: Record<string, unknown> }): Crea
 }
 
 /** Passes any object through: what the server says is checked where it is used. */
-const ANY_OBJECT: StandardSchemaV1<Record<string, unknown>> = {
-  "~standard": {
-    version: 1,
-    vendor: "fastmcp-ts",
-    validate: (value) =>
-      typeof value === "object" && value !== null && !Array.isArray(value)
-        ? { value: value as Record<string, unknown> }
-        : { issues: [{ message: "expected an object" }] },
-  },
-};
+const ANY_OBJECT = anyObject("expected an object");
 
 export interface TaskRequestOptions {
   signal?: AbortSignal;

@@ -6,8 +6,8 @@ import {
   ProtocolErrorCode,
   type Server,
   type ServerContext,
-  type StandardSchemaV1,
 } from "@modelcontextprotocol/server";
+import { anyObject } from "../schema.js";
 import type { TaskEngine } from "./task-runner.js";
 import { declaresTasks } from "./task-tool.js";
 import { TASKS_EXTENSION } from "./types.js";
@@ -16,16 +16,7 @@ import { TASKS_EXTENSION } from "./types.js";
  * Any params object: the handlers check the fields themselves, after the capability gate, so a
  * client without the extension learns that first (-32021) whatever it sent.
  */
-const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
-  "~standard": {
-    version: 1,
-    vendor: "fastmcp-ts",
-    validate: (value) =>
-      typeof value === "object" && value !== null && !Array.isArray(value)
-        ? { value: value as Record<string, unknown> }
-        : { issues: [{ message: "params must be an object" }] },
-  },
-};
+const ANY_PARAMS = anyObject("params must be an object");
 
 /**
  * Serves `tasks/get`, `tasks/update` and `tasks/cancel` on a 2026-07-28 server and declares the

@@ -1,9 +1,9 @@
-// stableStringify / stableHash: what replay binds answers and arguments with.
+// stableStringify / stableHash / fingerprint: what replay binds answers and arguments with.
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stableHash, stableStringify } from "../../src/sampling/stable-hash.js";
+import { fingerprint, stableHash, stableStringify } from "../../src/sampling/stable-hash.js";
 
 /** The same value with every object's keys in reverse order. */
 function reversedKeys(value: unknown): unknown {
@@ -57,5 +57,44 @@ describe("stableStringify", () => {
 
   it("skips undefined properties as JSON does", () => {
     expect(stableStringify({ b: 1, a: undefined, c: [undefined] })).toBe('{"b":1,"c":[null]}');
+  });
+});
+
+describe("fingerprint", () => {
+  const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+  it("does not depend on key order, and tells values with different JSON apart", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(fingerprint(reversedKeys(a))).toBe(fingerprint(a));
+        expect(fingerprint(a) === fingerprint(b)).toBe(isDeepStrictEqual(asJson(a), asJson(b)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("tells apart values that one-character edits, types and nesting make different", () => {
+    const params = { messages: [{ role: "user", content: { type: "text", text: "abc" } }], maxTokens: 10 };
+    const variants = [
+      params,
+      { ...params, maxTokens: 11 },
+      { ...params, maxTokens: "10" },
+      { ...params, messages: [{ role: "user", content: { type: "text", text: "abd" } }] },
+      { ...params, messages: [{ role: "user", content: { type: "text", text: "ab" } }] },
+      { ...params, messages: [] },
+      { ...params, messages: [[]] },
+      { ...params, extra: null },
+      { ...params, extra: false },
+      { ...params, extra: "" },
+      { ...params, extra: [] },
+      { ...params, extra: {} },
+      { ...params, messages: [{ role: "user", content: { type: "text", text: "abc" } }, null] },
+    ];
+    expect(new Set(variants.map(fingerprint)).size).toBe(variants.length);
+    // JSON's own equalities hold: an undefined property is absent, -0 is 0.
+    expect(fingerprint({ ...params, gone: undefined })).toBe(fingerprint(params));
+    expect(fingerprint({ n: -0 })).toBe(fingerprint({ n: 0 }));
+    // A safe integer, kept exactly by JSON.
+    expect(Number.isSafeInteger(fingerprint(params))).toBe(true);
   });
 });
