@@ -174,8 +174,6 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
       exchange.respond(new Response(null, { status: 500 })); // ends the exchange; the error goes on
       throw error;
     }
-    const cancelled = cancelledIdsOf(body);
-    if (cancelled.length > 0) sessions.cancelled(sessionId, cancelled);
     return exchange.respond(response);
   }
 
@@ -252,16 +250,6 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
 function requestIdsOf(body: unknown): RequestId[] {
   const messages = Array.isArray(body) ? body : [body];
   return messages.filter((message) => isJSONRPCRequest(message)).map((message) => message.id);
-}
-
-/** The request ids a client's `notifications/cancelled` messages name (most bodies name none). */
-function cancelledIdsOf(body: unknown): RequestId[] {
-  const ids: RequestId[] = [];
-  for (const message of Array.isArray(body) ? body : [body]) {
-    const { method, params } = (message ?? {}) as { method?: unknown; params?: { requestId?: RequestId } };
-    if (method === "notifications/cancelled" && params?.requestId !== undefined) ids.push(params.requestId);
-  }
-  return ids;
 }
 
 function tooLarge(limit: number): Response {

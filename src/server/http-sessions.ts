@@ -13,8 +13,8 @@ interface Session {
   /** Requests and response streams in flight. */
   open: number;
   lastSeen: number;
-  /** JSON-RPC requests of tracked POSTs not answered yet, with what to do when they are (or are cancelled). */
-  unanswered: Map<RequestId, (cancelled?: boolean) => void>;
+  /** JSON-RPC requests of tracked POSTs not answered yet, with what to do when they are. */
+  unanswered: Map<RequestId, () => void>;
 }
 
 /** Follows one HTTP exchange on a session from before the transport sees it until its response ends. */
@@ -79,22 +79,6 @@ export class HttpSessions {
     return session !== undefined && session.principal === principal ? session.transport : undefined;
   }
 
-  /**
-   * The client cancelled these requests (`notifications/cancelled`). A cancelled request gets no
-   * response, and the SDK ends a POST's stream only once every request on it has one, so a stream left
-   * waiting only for cancelled requests would stay open — and hold the client's connection — until the
-   * session closes. It is ended instead.
-   */
-  cancelled(id: string, requestIds: RequestId[]): void {
-    const session = this.sessions.get(id);
-    if (session === undefined) return;
-    for (const requestId of requestIds) {
-      const answered = session.unanswered.get(requestId);
-      session.unanswered.delete(requestId);
-      answered?.(true);
-    }
-  }
-
   delete(id: string): void {
     this.sessions.delete(id);
     if (this.sessions.size === 0) this.stopSweeper();
@@ -130,16 +114,8 @@ export class HttpSessions {
       onEnd?.();
     };
     const onAbort = () => settle(true);
-    let cancelled = false;
-    const answered = (wasCancelled = false) => {
-      cancelled ||= wasCancelled;
-      if (--waiting !== 0) return;
-      // The last answer is still being written when this runs: the stream is ended after it.
-      if (cancelled)
-        setImmediate(() => {
-          for (const requestId of requestIds) session.transport.closeSSEStream(requestId);
-        });
-      if (streaming) settle(false);
+    const answered = () => {
+      if (--waiting === 0 && streaming) settle(false);
     };
     let streaming = false;
     for (const requestId of requestIds) session.unanswered.set(requestId, answered);
