@@ -54,12 +54,7 @@ const sha256 =
 
 /** A short digest (128 bits, base64url) of a value's stable JSON. */
 export function stableHash(value: unknown): string {
-  return digestText(stableStringify(value));
-}
-
-/** The same digest of a stable JSON text already made. */
-export function digestText(text: string): string {
-  return sha256(text).slice(0, 22);
+  return sha256(stableStringify(value)).slice(0, 22);
 }
 
 // Two 32-bit lanes of a multiplicative hash, fed by a walk of the value: no JSON text, no native call.
@@ -130,7 +125,7 @@ function feedValue(value: unknown): void {
  * A fast 53-bit fingerprint of a value's stable JSON meaning (key order aside), for telling whether a
  * replayed request is the one asked before. Not collision-resistant, and it need not be: what it
  * compares is computed by the server's own code from the call's arguments and earlier answers, which
- * the signed state binds with SHA-256 (`stableHash`); only a non-deterministic tool makes it differ.
+ * the state's MAC binds (see invoke.ts); only a non-deterministic tool makes it differ.
  */
 export function fingerprint(value: unknown): number {
   laneA = 0x811c9dc5;
