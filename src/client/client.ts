@@ -14,7 +14,7 @@ import type {
 } from "@modelcontextprotocol/client";
 // The SDK brands its error classes, so these match the client package's errors too; importing them
 // from the server package (always loaded) keeps the client package out of processes that only serve.
-import { LOG_LEVEL_META_KEY, SdkError, SdkErrorCode } from "@modelcontextprotocol/server";
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/server";
 import { linkSignals } from "../abort.js";
 import { FastMCPError, ToolError } from "../errors.js";
 import { loadClientSdk } from "../lazy-modules.js";
@@ -27,6 +27,7 @@ import { LiveCalls, requestOptions } from "./call-deadline.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
+import { capabilitiesFor, type RequestMeta, RequestMetaFor } from "./request-meta.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
 import { inputRoundLimit, SampleGate } from "./sampling-limits.js";
 import { type ClientTarget, connectContext, createTransport, targetKind } from "./target.js";
@@ -53,6 +54,8 @@ export class Client {
   /** The calls in flight on this connection, each with its deadline; ended when it closes. */
   private calls = new LiveCalls();
   private logLevel?: LoggingLevel;
+  /** What a 2026-07-28 request adds to the SDK's `_meta` envelope on this connection. */
+  private requestMeta = new RequestMetaFor(undefined);
   private readonly gate: SampleGate;
 
   constructor(target: ClientTarget, options: ClientOptions = {}) {
@@ -125,6 +128,7 @@ export class Client {
       throw explainConnectFailure(error, connectContext(this.target, transport));
     }
     this.transport = transport;
+    this.requestMeta = new RequestMetaFor(capabilitiesFor(this.capabilities, client.getServerCapabilities()));
     const closed = new AbortController();
     // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
     setMaxListeners(0, closed.signal);
@@ -353,12 +357,12 @@ export class Client {
 
   /**
    * 2026-07-28 has no logging/setLevel: a request asks for log messages by carrying a level in its
-   * `_meta`, and the server sends none without it. With `onLog` we ask for all, as 2025 servers do by default.
+   * `_meta`, and the server sends none without it. With `onLog` we ask for all, as 2025 servers do by
+   * default. The `_meta` also declares only the capabilities this server can use (request-meta.ts).
    */
-  private logMeta(): { _meta?: Record<string, LoggingLevel> } {
+  private logMeta(): RequestMeta {
     if (this.era !== "modern") return {};
-    const level = this.logLevel ?? (this.options.onLog !== undefined ? "debug" : undefined);
-    return level === undefined ? {} : { _meta: { [LOG_LEVEL_META_KEY]: level } };
+    return this.requestMeta.meta(this.logLevel ?? (this.options.onLog !== undefined ? "debug" : undefined));
   }
 
   private timeout(): number {
