@@ -245,6 +245,11 @@ export class SharedSessions {
 
   private async restore(id: string, record: SessionRecord): Promise<Local> {
     const local = await this.build(id, record.principal);
+    // The answer is taken as the server sends it, not read from the replay's stream: with an event
+    // store the SDK stores each event before writing it, so a store failing at that moment (Redis
+    // going down) loses the answer and leaves the stream open for good. A restore waiting for that
+    // stream's end never settled, and every later request of the session here waited on it.
+    const answered = answerTo(local.transport, RESTORE_ID);
     // The SDK's own initialize, replayed: capabilities, client info and protocol version come back
     // exactly as negotiated, and the transport knows its session id.
     const replay = await local.transport.handleRequest(
@@ -255,14 +260,16 @@ export class SharedSessions {
       {
         parsedBody: {
           jsonrpc: "2.0",
-          id: "fastmcp-restore",
+          id: RESTORE_ID,
           method: "initialize",
           params: record.initialize,
         },
       },
     );
-    await replay.text();
-    if (!replay.ok || local.transport.sessionId !== id) {
+    const answer = replay.ok ? await answered : undefined;
+    // Nobody reads this stream: once the answer is out (or lost), it is let go.
+    await replay.body?.cancel().catch(() => undefined);
+    if (answer === undefined || "error" in answer || local.transport.sessionId !== id) {
       await local.transport.close();
       throw new Error(`the stored initialize was refused (HTTP ${replay.status})`);
     }
@@ -369,6 +376,23 @@ export class SharedSessions {
       });
     await Promise.allSettled(sends);
   }
+}
+
+const RESTORE_ID = "fastmcp-restore";
+
+/** The transport's answer to request `requestId`, as the server hands it over (before any event store). */
+function answerTo(transport: WebStandardStreamableHTTPServerTransport, requestId: string) {
+  return new Promise<JSONRPCMessage>((resolve) => {
+    const send = transport.send.bind(transport);
+    let waiting = true;
+    transport.send = (message, options) => {
+      if (waiting && isResponse(message) && message.id === requestId) {
+        waiting = false;
+        resolve(message);
+      }
+      return send(message, options);
+    };
+  });
 }
 
 function patchOf(message: unknown): SessionPatch | undefined {

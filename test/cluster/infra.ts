@@ -81,6 +81,9 @@ export interface RedisServer extends Running {
   port: number;
   /** Stops redis-server (SIGKILL by default) and starts it again on the same port and data. */
   restart(signal?: NodeJS.Signals, downMs?: number): Promise<void>;
+  /** Kills redis-server (SIGKILL by default) and leaves it down; `up` starts it again on the same data. */
+  down(signal?: NodeJS.Signals): Promise<void>;
+  up(): Promise<void>;
 }
 
 /** redis-server on a free port; append-only file on, so a restart keeps the sessions. */
@@ -119,6 +122,8 @@ export async function startRedis(): Promise<RedisServer> {
       await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
     },
+    down: (signal = "SIGKILL") => current.stop(signal),
+    up: launch,
     async stop() {
       await current.stop("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
