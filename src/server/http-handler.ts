@@ -174,6 +174,7 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
       exchange.respond(new Response(null, { status: 500 })); // ends the exchange; the error goes on
       throw error;
     }
+    sessions.cancelledBy(sessionId, body);
     return exchange.respond(response);
   }
 

@@ -13,8 +13,8 @@ interface Session {
   /** Requests and response streams in flight. */
   open: number;
   lastSeen: number;
-  /** JSON-RPC requests of tracked POSTs not answered yet, with what to do when they are. */
-  unanswered: Map<RequestId, () => void>;
+  /** JSON-RPC requests of tracked POSTs not answered yet, with what to do when they are (or are cancelled). */
+  unanswered: Map<RequestId, (cancelled?: boolean) => void>;
 }
 
 /** Follows one HTTP exchange on a session from before the transport sees it until its response ends. */
@@ -79,6 +79,25 @@ export class HttpSessions {
     return session !== undefined && session.principal === principal ? session.transport : undefined;
   }
 
+  /**
+   * The requests a POST body cancels (`notifications/cancelled`), if any. A cancelled request gets no
+   * response, and the SDK ends a POST's stream only once every request on it has one, so a stream left
+   * waiting only for cancelled requests would stay open — and hold the client's connection — until the
+   * session closes. It is ended instead. (Shared sessions route cancels over their store instead, and
+   * never get here: see SharedSessions.dispatch.)
+   */
+  cancelledBy(id: string, body: unknown): void {
+    const requestIds = cancelledIdsOf(body);
+    if (requestIds.length === 0) return;
+    const session = this.sessions.get(id);
+    if (session === undefined) return;
+    for (const requestId of requestIds) {
+      const answered = session.unanswered.get(requestId);
+      session.unanswered.delete(requestId);
+      answered?.(true);
+    }
+  }
+
   delete(id: string): void {
     this.sessions.delete(id);
     if (this.sessions.size === 0) this.stopSweeper();
@@ -114,8 +133,16 @@ export class HttpSessions {
       onEnd?.();
     };
     const onAbort = () => settle(true);
-    const answered = () => {
-      if (--waiting === 0 && streaming) settle(false);
+    let cancelled = false;
+    const answered = (wasCancelled = false) => {
+      cancelled ||= wasCancelled;
+      if (--waiting !== 0) return;
+      // The last answer is still being written when this runs: the stream is ended after it.
+      if (cancelled)
+        setImmediate(() => {
+          for (const requestId of requestIds) session.transport.closeSSEStream(requestId);
+        });
+      if (streaming) settle(false);
     };
     let streaming = false;
     for (const requestId of requestIds) session.unanswered.set(requestId, answered);
@@ -180,6 +207,16 @@ function cancelRequests(transport: WebStandardStreamableHTTPServerTransport, ids
       params: { requestId, reason: "The client disconnected" },
     });
   }
+}
+
+/** The request ids a client's `notifications/cancelled` messages name (most bodies name none). */
+function cancelledIdsOf(body: unknown): RequestId[] {
+  const ids: RequestId[] = [];
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { requestId?: RequestId } };
+    if (method === "notifications/cancelled" && params?.requestId !== undefined) ids.push(params.requestId);
+  }
+  return ids;
 }
 
 function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
