@@ -399,8 +399,8 @@ export function httpLoad(r: Results["sections"]["http-load"]): string[] {
       `no request (sampling answers, notifications) have ${ANSWER_CONNECTIONS} of their own, because a call's POST ` +
       "stream waits for its answer: queued behind other calls for the same connections, every connection could be " +
       "held by a stream waiting for an answer that cannot be sent (it happened under overload). A POST that " +
-      "outlives its call's timeout by 2 s is cut: a cancelled call gets no response, and the servers leave its " +
-      "stream open, so it would keep its connection. A request waiting for a free connection waits in the pool's first-come queue, and " +
+      "outlives its call's timeout by 2 s is cut: a cancelled call gets no response, and the raw SDK v2 and tmcp " +
+      "servers leave its stream open (fastmcp-ts ends it), so it would keep its connection. A request waiting for a free connection waits in the pool's first-come queue, and " +
       "that wait is part of its latency, the same for every server. Why: before the pool, the fetch pool opened a " +
       "connection for every request in flight (~1,600 in a pass, most at the window's start), and Node 20 (libuv " +
       "1.45+) accepts one connection per event-loop iteration, ~50 per second on a server this busy; several hundred " +
