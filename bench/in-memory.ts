@@ -32,7 +32,9 @@ function textOf(result: unknown): string {
 }
 
 export async function oursSetup(protocol: "2025" | "2026" = "2025", telemetry = true): Promise<Setup> {
-  const server = buildOurs(telemetry ? {} : { telemetry: false });
+  // Only the tool the SDK's server registers too: a task tool would have our client declare the tasks
+  // extension on every request, which the SDK's client and server never see.
+  const server = buildOurs({ sampledOnly: true, ...(!telemetry && { telemetry: false }) });
   const client = new Client(server, {
     protocol,
     samplingHandler: (_messages, params) => answerFor(params),

@@ -3,14 +3,20 @@ import { z } from "zod";
 import { FastMCP } from "../../src/index.js";
 import { announce, isMain, MAX_TOKENS, PLAIN_TOOL, plainText, TOOL } from "./common.js";
 
-export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
+/**
+ * `sampledOnly`: the one sampled tool every framework's server registers, and nothing else (section 1).
+ * The replay tools include a task tool, and a server with one offers the tasks extension, which our
+ * Client then declares on every 2026-07-28 request: work the SDK's server (which has no tasks) never does.
+ */
+export function buildOurs(extra: { telemetry?: boolean; sampledOnly?: boolean } = {}): FastMCP {
   // The replay section starts a second server with a small state cap to show where a call stops.
   const cap = process.env.BENCH_MAX_REQUEST_STATE_BYTES;
+  const { sampledOnly = false, ...options } = extra;
   const server = new FastMCP({
     name: "bench-ours",
     version: "1.0.0",
     ...(cap !== undefined && { maxRequestStateBytes: Number(cap) }),
-    ...extra,
+    ...options,
   });
   server.tool({
     name: TOOL,
@@ -19,7 +25,7 @@ export function buildOurs(extra: { telemetry?: boolean } = {}): FastMCP {
     execute: async ({ text }, ctx) => (await ctx.sample(text, { maxTokens: MAX_TOKENS })).text,
   });
   // The load sections (3, 3b) list the tools every framework registers there, and nothing else.
-  if (process.env.BENCH_LOAD_TOOLS !== "1") addReplayTools(server);
+  if (process.env.BENCH_LOAD_TOOLS !== "1" && !sampledOnly) addReplayTools(server);
   return server;
 }
 
