@@ -27,7 +27,7 @@ import { LiveCalls, requestOptions } from "./call-deadline.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
-import { capabilitiesFor, type RequestMeta, RequestMetaFor } from "./request-meta.js";
+import { capabilitiesFor, configureAndCollect, type RequestMeta, RequestMetaFor } from "./request-meta.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
 import { inputRoundLimit, SampleGate } from "./sampling-limits.js";
 import { type ClientTarget, connectContext, createTransport, targetKind } from "./target.js";
@@ -118,7 +118,7 @@ export class Client {
     this.client = client;
     if (this.options.telemetry !== false) instrumentClient(client); // OpenTelemetry spans, when the app has it
     this.installHandlers(client);
-    this.options.configureSdk?.(client);
+    const declared = configureAndCollect(client, this.capabilities, this.options.configureSdk);
     const transport = await createTransport(this.target, this.options);
     try {
       await client.connect(transport, { timeout: this.timeout() });
@@ -128,7 +128,7 @@ export class Client {
       throw explainConnectFailure(error, connectContext(this.target, transport));
     }
     this.transport = transport;
-    this.requestMeta = new RequestMetaFor(capabilitiesFor(this.capabilities, client.getServerCapabilities()));
+    this.requestMeta = new RequestMetaFor(capabilitiesFor(declared, client.getServerCapabilities()));
     const closed = new AbortController();
     // Every concurrent 2026-07-28 call listens on it; without this, 11 of them print MaxListenersExceededWarning.
     setMaxListeners(0, closed.signal);

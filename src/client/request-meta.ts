@@ -1,5 +1,14 @@
-import type { ClientCapabilities, LoggingLevel, ServerCapabilities } from "@modelcontextprotocol/client";
-import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY } from "@modelcontextprotocol/server";
+import type {
+  ClientCapabilities,
+  LoggingLevel,
+  Client as SdkClient,
+  ServerCapabilities,
+} from "@modelcontextprotocol/client";
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  LOG_LEVEL_META_KEY,
+  mergeCapabilities,
+} from "@modelcontextprotocol/server";
 import { TASKS_EXTENSION } from "../tasks/types.js";
 
 /**
@@ -22,6 +31,31 @@ export function capabilitiesFor(
   return Object.keys(otherExtensions).length > 0
     ? ({ ...rest, extensions: otherExtensions } as ClientCapabilities)
     : rest;
+}
+
+/**
+ * Runs `configure` (the configureSdk option) on the SDK client before it connects, and returns the
+ * client's capabilities with what it registered: a request that declares its own capabilities must
+ * declare those too, and the SDK has no public getter for them.
+ */
+export function configureAndCollect(
+  client: SdkClient,
+  own: ClientCapabilities,
+  configure: ((sdk: SdkClient) => void) | undefined,
+): ClientCapabilities {
+  if (configure === undefined) return own;
+  let capabilities = own;
+  const register = client.registerCapabilities;
+  client.registerCapabilities = (added: ClientCapabilities) => {
+    register.call(client, added);
+    capabilities = mergeCapabilities(capabilities, added);
+  };
+  try {
+    configure(client);
+  } finally {
+    client.registerCapabilities = register;
+  }
+  return capabilities;
 }
 
 export type RequestMeta = { _meta?: Record<string, unknown> };

@@ -71,6 +71,13 @@ describe("client capabilities per 2026-07-28 request", () => {
     expect(logs).toContain("hello");
   });
 
+  it("keeps what configureSdk registered when it leaves the extension out", async () => {
+    const caps = await declared(false, {
+      configureSdk: (sdk) => sdk.registerCapabilities({ elicitation: { form: {} }, roots: {} }),
+    });
+    expect(caps).toEqual({ sampling: {}, elicitation: { form: {} }, roots: {} });
+  });
+
   it("declares nothing of tasks when the client opted out, whatever the server offers", async () => {
     expect(await declared(true, { tasks: false })).toEqual({ sampling: {} });
   });
