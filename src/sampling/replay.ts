@@ -235,6 +235,22 @@ export class ReplayRun {
   private nextKey(prefix: string): string {
     const k = this.counters[prefix] ?? 0;
     this.counters[prefix] = k + 1;
-    return `${prefix}-${k}`;
+    return keyOf(prefix, k);
   }
+}
+
+/**
+ * The first keys of each kind, made once: a key built per request is a new string, and every lookup
+ * with it (the state's hashes and answers, the pending round) first has to find its internalised copy.
+ */
+const KEYS = new Map<string, string[]>();
+const CACHED_KEYS = 16;
+function keyOf(prefix: string, k: number): string {
+  if (k >= CACHED_KEYS) return `${prefix}-${k}`;
+  let keys = KEYS.get(prefix);
+  if (keys === undefined) {
+    keys = Array.from({ length: CACHED_KEYS }, (_, i) => `${prefix}-${i}`);
+    KEYS.set(prefix, keys);
+  }
+  return keys[k]!;
 }
