@@ -66,6 +66,8 @@ export class LiveCalls {
     const { signal } = controller;
     if (this.ended || signal.aborted || this.pool.length >= POOL_MAX) return;
     // A listener left behind (a leg still pending, a handler's own) would hear a later call's abort.
+    // (AbortSignal.any's dependants are not listeners and go unseen here; nothing on a call's path
+    // combines its signal that way: the SDK's HTTP transport combines its own per-request signal.)
     if (getEventListeners(signal, "abort").length > 0) return;
     this.pool.push(controller);
   }
