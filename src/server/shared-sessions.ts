@@ -11,6 +11,7 @@ import { WireErrorCode } from "../error-codes.js";
 import { errorMessage } from "../errors.js";
 import type { HttpSessions } from "./http-sessions.js";
 import type { SessionCaps } from "./session-limits.js";
+import { replayInitialize } from "./session-replay.js";
 import {
   INTERNAL_ID_PREFIX,
   isCancellation,
@@ -245,33 +246,12 @@ export class SharedSessions {
 
   private async restore(id: string, record: SessionRecord): Promise<Local> {
     const local = await this.build(id, record.principal);
-    // The answer is taken as the server sends it, not read from the replay's stream: with an event
-    // store the SDK stores each event before writing it, so a store failing at that moment (Redis
-    // going down) loses the answer and leaves the stream open for good. A restore waiting for that
-    // stream's end never settled, and every later request of the session here waited on it.
-    const answered = answerTo(local.transport, RESTORE_ID);
-    // The SDK's own initialize, replayed: capabilities, client info and protocol version come back
-    // exactly as negotiated, and the transport knows its session id.
-    const replay = await local.transport.handleRequest(
-      new Request("http://session.restore/mcp", {
-        method: "POST",
-        headers: { accept: "application/json, text/event-stream", "content-type": "application/json" },
-      }),
-      {
-        parsedBody: {
-          jsonrpc: "2.0",
-          id: RESTORE_ID,
-          method: "initialize",
-          params: record.initialize,
-        },
-      },
-    );
-    const answer = replay.ok ? await answered : undefined;
-    // Nobody reads this stream: once the answer is out (or lost), it is let go.
-    await replay.body?.cancel().catch(() => undefined);
-    if (answer === undefined || "error" in answer || local.transport.sessionId !== id) {
+    try {
+      await replayInitialize(local.transport, record.initialize);
+      if (local.transport.sessionId !== id) throw new Error("the stored initialize opened another session");
+    } catch (error) {
       await local.transport.close();
-      throw new Error(`the stored initialize was refused (HTTP ${replay.status})`);
+      throw error;
     }
     local.transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/initialized" });
     this.locals.set(id, local);
@@ -376,23 +356,6 @@ export class SharedSessions {
       });
     await Promise.allSettled(sends);
   }
-}
-
-const RESTORE_ID = "fastmcp-restore";
-
-/** The transport's answer to request `requestId`, as the server hands it over (before any event store). */
-function answerTo(transport: WebStandardStreamableHTTPServerTransport, requestId: string) {
-  return new Promise<JSONRPCMessage>((resolve) => {
-    const send = transport.send.bind(transport);
-    let waiting = true;
-    transport.send = (message, options) => {
-      if (waiting && isResponse(message) && message.id === requestId) {
-        waiting = false;
-        resolve(message);
-      }
-      return send(message, options);
-    };
-  });
 }
 
 function patchOf(message: unknown): SessionPatch | undefined {
