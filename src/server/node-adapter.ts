@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { NO_BODY, type ReadBody, readNodeBody, TOO_LARGE } from "./http-body.js";
+import { nodeRequest } from "./node-request.js";
 
 /** What the adapter serves: a web `Request` whose POST body has already been read and parsed. */
 export type ParsedFetch = (request: Request, body: ReadBody) => Promise<Response>;
@@ -22,12 +23,7 @@ export function nodeAdapter(serve: ParsedFetch, maxRequestBodySize: number) {
     try {
       const method = (req.method ?? "GET").toUpperCase();
       if (method === "POST") body = await readNodeBody(req, maxRequestBodySize);
-      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-        method,
-        headers: headersOf(req),
-        signal: abort.signal,
-      });
-      response = await serve(request, body);
+      response = await serve(nodeRequest(req, method, abort.signal), body);
     } catch {
       response = Response.json(
         {
@@ -64,17 +60,6 @@ export function nodeAdapter(serve: ParsedFetch, maxRequestBodySize: number) {
       end();
     }
   };
-}
-
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const name in req.headers) {
-    const value = req.headers[name];
-    if (value === undefined) continue;
-    if (typeof value === "string") headers.set(name, value);
-    else for (const item of value) headers.append(name, item);
-  }
-  return headers;
 }
 
 /** An event stream, forwarded as it comes; a full socket buffer is waited out, a gone client ends it. */
