@@ -46,6 +46,7 @@ export function configureAndCollect(
   if (configure === undefined) return own;
   let capabilities = own;
   const register = client.registerCapabilities;
+  const ownProperty = Object.hasOwn(client, "registerCapabilities");
   client.registerCapabilities = (added: ClientCapabilities) => {
     register.call(client, added);
     capabilities = mergeCapabilities(capabilities, added);
@@ -53,7 +54,9 @@ export function configureAndCollect(
   try {
     configure(client);
   } finally {
-    client.registerCapabilities = register;
+    // Back to the SDK's own method (the prototype's, unless the instance had one of its own).
+    if (ownProperty) client.registerCapabilities = register;
+    else delete (client as { registerCapabilities?: unknown }).registerCapabilities;
   }
   return capabilities;
 }
