@@ -42,9 +42,13 @@ export class LiveCalls {
     const timer = setTimeout(() => controller.abort(new FastMCPError("TIMEOUT", message())), timeoutMs);
     const onOuter = outer === undefined ? undefined : () => controller.abort(outer.reason);
     if (onOuter !== undefined) outer?.addEventListener("abort", onOuter, { once: true });
+    let disposed = false;
     return {
       signal: controller.signal,
       dispose: () => {
+        // Once only: a second release would pool the controller twice, for two calls at once.
+        if (disposed) return;
+        disposed = true;
         clearTimeout(timer);
         this.controllers.delete(controller);
         if (onOuter !== undefined) outer?.removeEventListener("abort", onOuter);

@@ -15,6 +15,18 @@ describe("LiveCalls deadlines", () => {
     second.dispose();
   });
 
+  it("a deadline disposed twice is pooled once: two later calls never share a signal", () => {
+    const calls = new LiveCalls();
+    const first = calls.deadline(undefined, 60_000, MESSAGE);
+    first.dispose();
+    first.dispose();
+    const a = calls.deadline(undefined, 60_000, MESSAGE);
+    const b = calls.deadline(undefined, 60_000, MESSAGE);
+    expect(a.signal).not.toBe(b.signal);
+    a.dispose();
+    b.dispose();
+  });
+
   it("never reuses a signal that aborted, or one something still listens on", async () => {
     const calls = new LiveCalls();
     const timedOut = calls.deadline(undefined, 1, MESSAGE);
