@@ -33,8 +33,9 @@ export interface ClientOptions extends TransportOptions, SamplingLimitOptions {
   /** false: no OpenTelemetry spans or metrics from this client even when the application registered a provider. */
   telemetry?: boolean;
   /**
-   * Declare the tasks extension on 2026-07-28 (default true): a server's `task: true` tools then
-   * run as tasks, which `callTool` follows to the end (no round limit, the tool body runs once).
+   * Declare the tasks extension on 2026-07-28 (default true), to a server that offers it when the
+   * Client connects: its `task: true` tools then run as tasks, which `callTool` follows to the end
+   * (no round limit, the tool body runs once).
    */
   tasks?: boolean;
 }
