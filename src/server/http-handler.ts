@@ -2,7 +2,6 @@ import {
   type AuthInfo,
   createMcpHandler,
   isInitializeRequest,
-  isJSONRPCRequest,
   isLegacyRequest,
   type McpHttpHandler,
   ProtocolErrorCode,
@@ -248,9 +247,19 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
   };
 }
 
+/**
+ * The ids of the requests a POST body carries, to track until they are answered. A structural test,
+ * not the SDK's zod guard (≈20 µs of a 2025 HTTP call in a profile under load): it accepts every
+ * request the transport will, and one it then rejects ends its exchange at once, untracking the id.
+ */
 function requestIdsOf(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.filter((message) => isJSONRPCRequest(message)).map((message) => message.id);
+  const ids: RequestId[] = [];
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (typeof message !== "object" || message === null || Array.isArray(message)) continue;
+    const { id, method } = message as { id?: unknown; method?: unknown };
+    if (typeof method === "string" && (typeof id === "string" || typeof id === "number")) ids.push(id);
+  }
+  return ids;
 }
 
 function tooLarge(limit: number): Response {
