@@ -1,0 +1,97 @@
+// On a 2025 session, a POST that starts new work waits out the event-loop turn it arrived in, while a
+// POST that answers the server (a sampling result) is handled at once: in-flight calls finish before
+// new ones start, so under load connections and memory are freed soonest. The order is deterministic,
+// so it is tested as an order, not as a time.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { FastMCP } from "../../src/index.js";
+import type { McpFetchHandler } from "../../src/server/http-handler.js";
+import { legacyInitialize, type RawMessage, readMessages, streamSse } from "../helpers/raw-http.js";
+
+const URL = "http://127.0.0.1/mcp";
+const BASE = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+
+describe("2025 session: answers are handled before new requests of the same turn", () => {
+  const log: string[] = [];
+  let handler: McpFetchHandler;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    const server = new FastMCP({ name: "ordering" });
+    server.tool({
+      name: "summarize",
+      parameters: z.object({ text: z.string() }),
+      execute: async ({ text }, ctx) => {
+        const { text: answer } = await ctx.sample(text, { maxTokens: 10 });
+        log.push("summarize finished");
+        return answer;
+      },
+    });
+    server.tool({
+      name: "record",
+      execute: () => {
+        log.push("record started");
+        return "recorded";
+      },
+    });
+    handler = server.httpHandler();
+    const init = await post(BASE, legacyInitialize());
+    await init.text();
+    headers = {
+      ...BASE,
+      "mcp-session-id": init.headers.get("mcp-session-id") ?? "",
+      "mcp-protocol-version": "2025-11-25",
+    };
+    await (await post(headers, { jsonrpc: "2.0", method: "notifications/initialized" })).text();
+  });
+  afterAll(() => handler.close());
+
+  const post = (with_: Record<string, string>, body: unknown) =>
+    handler.fetch(new Request(URL, { method: "POST", headers: with_, body: JSON.stringify(body) }));
+  const call = (id: number, name: string, args: object = {}) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name, arguments: args },
+  });
+
+  it("finishes the sampled call whose answer came second before starting the call that came first", async () => {
+    const sampled = await post(headers, call(2, "summarize", { text: "hello" }));
+    const events = streamSse(sampled);
+    const request = (await events.next()).value as RawMessage;
+    expect(request.method).toBe("sampling/createMessage");
+    // Sent in one turn, the new call first: it still starts after the answered call has finished.
+    const fresh = post(headers, call(3, "record"));
+    const answered = post(headers, {
+      jsonrpc: "2.0",
+      id: request.id,
+      result: { role: "assistant", content: { type: "text", text: "short" }, model: "m" },
+    });
+    expect((await answered).status).toBe(202);
+    const [result] = await readMessages(await fresh);
+    expect(result?.result?.content).toEqual([{ type: "text", text: "recorded" }]);
+    const rest: RawMessage[] = [];
+    for await (const message of events) rest.push(message);
+    expect(rest.at(-1)?.result?.content).toEqual([{ type: "text", text: "short" }]);
+    expect(log).toEqual(["summarize finished", "record started"]);
+  });
+
+  it("answers a request whose session is deleted in the turn it waits out with 404, not a hang", async () => {
+    const init = await post(BASE, legacyInitialize());
+    await init.text();
+    const doomed = { ...headers, "mcp-session-id": init.headers.get("mcp-session-id") ?? "" };
+    await (await post(doomed, { jsonrpc: "2.0", method: "notifications/initialized" })).text();
+    const pending = post(doomed, call(7, "record"));
+    const deleted = handler.fetch(new Request(URL, { method: "DELETE", headers: doomed }));
+    expect((await deleted).status).toBe(200);
+    const response = await pending;
+    expect(response.status).toBe(404);
+    expect((await readMessages(response))[0]?.error?.message).toMatch(/Session not found/);
+  });
+
+  it("still answers a lone request, and a batch of requests, with nothing else in the turn", async () => {
+    const [alone] = await readMessages(await post(headers, call(4, "record")));
+    expect(alone?.result?.content).toEqual([{ type: "text", text: "recorded" }]);
+    const batch = await readMessages(await post(headers, [call(5, "record"), call(6, "record")]));
+    expect(batch.map((message) => message.id).sort()).toEqual([5, 6]);
+  });
+});
