@@ -166,7 +166,7 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
     // New work waits for the rest of this event-loop turn: the answers and cancels that arrived with it
     // finish their calls first, which frees their connections and memory soonest under load. Idle,
     // it costs one turn (microseconds).
-    if (requestIds.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (requestIds.length > 0) await laterThisTurn();
     const exchange = sessions.begin(sessionId, request, requestIds, onEnd);
     let response: Response;
     try {
@@ -235,6 +235,9 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
     );
     if (stepUp !== undefined) return stepUp;
     if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
+    // The same order on 2026-07-28, where a call's later rounds are requests too: a round that carries
+    // answers (`inputResponses`, `requestState`) goes at once, a call's first round waits out the turn.
+    if (startsCall(body)) await laterThisTurn();
     return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
   }
 
@@ -265,6 +268,22 @@ function requestIdsOf(body: unknown): RequestId[] {
     if (typeof method === "string" && (typeof id === "string" || typeof id === "number")) ids.push(id);
   }
   return ids;
+}
+
+/** Resolves after the I/O callbacks of the current event-loop turn (the check phase). */
+function laterThisTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A 2026-07-28 body that starts work: a request, not a round that continues one with answers. */
+function startsCall(body: unknown): boolean {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const { id, params } = body as {
+    id?: unknown;
+    params?: { inputResponses?: unknown; requestState?: unknown };
+  };
+  if (id === undefined) return false;
+  return params?.inputResponses === undefined && params?.requestState === undefined;
 }
 
 function tooLarge(limit: number): Response {

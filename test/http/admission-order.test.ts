@@ -6,12 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FastMCP } from "../../src/index.js";
 import type { McpFetchHandler } from "../../src/server/http-handler.js";
-import { legacyInitialize, type RawMessage, readMessages, streamSse } from "../helpers/raw-http.js";
+import {
+  legacyInitialize,
+  MODERN,
+  modernMeta,
+  type RawMessage,
+  readMessages,
+  streamSse,
+} from "../helpers/raw-http.js";
 
 const URL = "http://127.0.0.1/mcp";
 const BASE = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
-describe("2025 session: answers are handled before new requests of the same turn", () => {
+describe("answers are handled before new requests of the same turn", () => {
   const log: string[] = [];
   let handler: McpFetchHandler;
   let headers: Record<string, string>;
@@ -54,7 +61,7 @@ describe("2025 session: answers are handled before new requests of the same turn
     params: { name, arguments: args },
   });
 
-  it("finishes the sampled call whose answer came second before starting the call that came first", async () => {
+  it("2025: finishes the sampled call whose answer came second before starting the call that came first", async () => {
     const sampled = await post(headers, call(2, "summarize", { text: "hello" }));
     const events = streamSse(sampled);
     const request = (await events.next()).value as RawMessage;
@@ -72,6 +79,41 @@ describe("2025 session: answers are handled before new requests of the same turn
     const rest: RawMessage[] = [];
     for await (const message of events) rest.push(message);
     expect(rest.at(-1)?.result?.content).toEqual([{ type: "text", text: "short" }]);
+    expect(log).toEqual(["summarize finished", "record started"]);
+  });
+
+  it("2026-07-28: finishes the call whose answering round came second before starting the call that came first", async () => {
+    log.length = 0;
+    const modern = (id: number, name: string, extra: object = {}) =>
+      post(
+        { ...BASE, "mcp-protocol-version": MODERN, "mcp-method": "tools/call", "mcp-name": name },
+        {
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: {
+            name,
+            arguments: name === "summarize" ? { text: "hello" } : {},
+            ...extra,
+            _meta: modernMeta({ sampling: {} }),
+          },
+        },
+      );
+    const [first] = await readMessages(await modern(10, "summarize"));
+    expect(first?.result?.resultType).toBe("input_required");
+    const [key] = Object.keys(first?.result?.inputRequests as object);
+    // Sent in one turn, the new call first.
+    const fresh = modern(11, "record");
+    const answering = modern(12, "summarize", {
+      requestState: first?.result?.requestState,
+      inputResponses: { [key!]: { role: "assistant", content: { type: "text", text: "short" }, model: "m" } },
+    });
+    expect((await readMessages(await answering))[0]?.result?.content).toEqual([
+      { type: "text", text: "short" },
+    ]);
+    expect((await readMessages(await fresh))[0]?.result?.content).toEqual([
+      { type: "text", text: "recorded" },
+    ]);
     expect(log).toEqual(["summarize finished", "record started"]);
   });
 
