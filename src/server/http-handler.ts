@@ -166,7 +166,10 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
     // New work waits for the rest of this event-loop turn: the answers and cancels that arrived with it
     // finish their calls first, which frees their connections and memory soonest under load. Idle,
     // it costs one turn (microseconds).
-    if (requestIds.length > 0) await laterThisTurn();
+    if (requestIds.length > 0) {
+      await laterThisTurn();
+      if (request.signal.aborted) return clientGone();
+    }
     const exchange = sessions.begin(sessionId, request, requestIds, onEnd);
     let response: Response;
     try {
@@ -237,6 +240,7 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
     if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
     // The same order on 2026-07-28, where a call's later rounds are requests too: a round that carries
     // answers (`inputResponses`, `requestState`) goes at once, a call's first round waits out the turn.
+    // (A client gone meanwhile gets the SDK's own 499 there, and its call never starts.)
     if (startsCall(body)) await laterThisTurn();
     return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
   }
@@ -273,6 +277,15 @@ function requestIdsOf(body: unknown): RequestId[] {
 /** Resolves after the I/O callbacks of the current event-loop turn (the check phase). */
 function laterThisTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The client went away while its new work waited for the turn: nothing would read an answer, and no
+ * cancel could reach requests that never started, so they are not started at all. 499 is what the
+ * SDK's 2026-07-28 entry answers a request whose client has gone.
+ */
+function clientGone(): Response {
+  return new Response(null, { status: 499 });
 }
 
 /** A 2026-07-28 body that starts work: a request, not a round that continues one with answers. */

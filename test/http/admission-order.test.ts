@@ -117,6 +117,38 @@ describe("answers are handled before new requests of the same turn", () => {
     expect(log).toEqual(["summarize finished", "record started"]);
   });
 
+  it("never starts new work whose client went away during the wait, on either era", async () => {
+    log.length = 0;
+    const leaving = (with_: Record<string, string>, body: unknown) => {
+      const controller = new AbortController();
+      const pending = handler.fetch(
+        new Request(URL, {
+          method: "POST",
+          headers: with_,
+          body: JSON.stringify(body),
+          signal: controller.signal,
+        }),
+      );
+      controller.abort();
+      return pending;
+    };
+    const legacy = await leaving(headers, call(20, "record"));
+    const modern = await leaving(
+      { ...BASE, "mcp-protocol-version": MODERN, "mcp-method": "tools/call", "mcp-name": "record" },
+      {
+        jsonrpc: "2.0",
+        id: 21,
+        method: "tools/call",
+        params: { name: "record", arguments: {}, _meta: modernMeta({ sampling: {} }) },
+      },
+    );
+    expect([legacy.status, modern.status]).toEqual([499, 499]);
+    // The session is not left busy: a later call on it is served.
+    const [after] = await readMessages(await post(headers, call(22, "record")));
+    expect(after?.result?.content).toEqual([{ type: "text", text: "recorded" }]);
+    expect(log).toEqual(["record started"]);
+  });
+
   it("answers a request whose session is deleted in the turn it waits out with 404, not a hang", async () => {
     const init = await post(BASE, legacyInitialize());
     await init.text();
