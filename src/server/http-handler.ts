@@ -162,15 +162,7 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
     authInfo: AuthInfo | undefined,
     onEnd?: () => void,
   ): Promise<Response> {
-    const requestIds = requestIdsOf(body);
-    // New work waits for the rest of this event-loop turn: the answers and cancels that arrived with it
-    // finish their calls first, which frees their connections and memory soonest under load. Idle,
-    // it costs one turn (microseconds).
-    if (requestIds.length > 0) {
-      await laterThisTurn();
-      if (request.signal.aborted) return clientGone();
-    }
-    const exchange = sessions.begin(sessionId, request, requestIds, onEnd);
+    const exchange = sessions.begin(sessionId, request, requestIdsOf(body), onEnd);
     let response: Response;
     try {
       response = await transport.handleRequest(request, {
@@ -237,11 +229,14 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
       factory.tools?.find((tool) => tool.name === name),
     );
     if (stepUp !== undefined) return stepUp;
+    // New work waits for the rest of this event-loop turn: the answers, cancels and answering 2026
+    // rounds that arrived with it finish their calls first, which frees their connections and memory
+    // soonest under load. Idle, it costs one turn (microseconds).
+    if (startsWork(body)) {
+      await laterThisTurn();
+      if (request.signal.aborted) return clientGone();
+    }
     if (await isLegacyRequest(request, body, { maxRequestBodySize })) return legacy(request, body, auth);
-    // The same order on 2026-07-28, where a call's later rounds are requests too: a round that carries
-    // answers (`inputResponses`, `requestState`) goes at once, a call's first round waits out the turn.
-    // (A client gone meanwhile gets the SDK's own 499 there, and its call never starts.)
-    if (startsCall(body)) await laterThisTurn();
     return modern.fetch(request, { parsedBody: body, ...(auth !== undefined && { authInfo: auth }) });
   }
 
@@ -288,14 +283,14 @@ function clientGone(): Response {
   return new Response(null, { status: 499 });
 }
 
-/** A 2026-07-28 body that starts work: a request, not a round that continues one with answers. */
-function startsCall(body: unknown): boolean {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
-  const { id, params } = body as {
-    id?: unknown;
-    params?: { inputResponses?: unknown; requestState?: unknown };
-  };
-  if (id === undefined) return false;
+/**
+ * A body that starts work: requests, but not a 2026-07-28 round that brings the answers
+ * (`inputResponses`, `requestState`) a call in flight asked for.
+ */
+function startsWork(body: unknown): boolean {
+  if (requestIdsOf(body).length === 0) return false;
+  if (Array.isArray(body)) return true;
+  const { params } = body as { params?: { inputResponses?: unknown; requestState?: unknown } };
   return params?.inputResponses === undefined && params?.requestState === undefined;
 }
 
