@@ -27,6 +27,7 @@ import { LiveCalls, requestOptions } from "./call-deadline.js";
 import { sameShapeOnBothEras } from "./call-errors.js";
 import type { CallToolOptions, ClientOptions, ToolCallResult } from "./client-options.js";
 import { explainConnectFailure } from "./connect-errors.js";
+import { installFastToolCall } from "./fast-tool-call.js";
 import { capabilitiesFor, configureAndCollect, type RequestMeta, RequestMetaFor } from "./request-meta.js";
 import { installSamplingBridge } from "./sampling-bridge.js";
 import { inputRoundLimit, SampleGate } from "./sampling-limits.js";
@@ -116,6 +117,7 @@ export class Client {
       },
     );
     this.client = client;
+    installFastToolCall(client);
     if (this.options.telemetry !== false) instrumentClient(client); // OpenTelemetry spans, when the app has it
     this.installHandlers(client);
     const declared = configureAndCollect(client, this.capabilities, this.options.configureSdk);
