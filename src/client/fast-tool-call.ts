@@ -1,4 +1,6 @@
 import type { CallToolResult, Client as SdkClient } from "@modelcontextprotocol/client";
+// The SDK brands its error classes: the server package's (always loaded) match the client's errors.
+import { ProtocolError } from "@modelcontextprotocol/server";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
 /** The era codec's result check, as the SDK's own `request()` runs it for a spec method. */
@@ -10,19 +12,21 @@ interface WireCodec {
 }
 
 /**
- * Gives the SDK client a `callTool` that, on a 2025 session, sends `tools/call` straight through
- * `request()`. The SDK's own `callTool` first looks in its response cache for a `tools/list` to
- * validate `structuredContent` against the tool's output schema, then has the era codec's zod
- * schemas walk the result: on an in-memory sampled call that was about a fifth of the whole call
- * (an async cache probe with three JSON encodings, and a union walk over every content type).
+ * Gives the SDK client a `callTool` that sends `tools/call` straight through `request()` while
+ * nothing has listed tools on this connection. The SDK's own `callTool` first looks in its response
+ * cache for a `tools/list` (an async two-probe lookup with three JSON encodings): for the tool's
+ * output schema, and on 2026-07-28 for the arguments it mirrors into Mcp-Param-* headers. That
+ * cache is per client and only `listTools` fills it, so until then it finds nothing and the call
+ * is exactly `request()` with the era codec's check. On an in-memory sampled call the probe and
+ * the codec's zod walk of the result were about a fifth of the 2025 call.
  *
- * It answers exactly as the SDK's would:
- * - only on a 2025 session (on 2026-07-28 the SDK also mirrors tool arguments into headers),
- *   without `toolDefinition`, and while nothing has listed tools on this connection — that cache
- *   is per client and only `listTools` fills it, so until then the SDK finds no output schema;
- *   once tools were listed every call is the SDK's own;
- * - a result of text blocks only gets the copy the SDK's schema would make; anything else is
- *   checked by the era codec itself, with its message.
+ * It answers as the SDK's would:
+ * - once tools were listed (through our Client or the SDK client), or with a `toolDefinition`,
+ *   every call is the SDK's own;
+ * - on 2025 a result of text blocks only gets the copy the SDK's schema would make (2026 results
+ *   carry a `_meta` the codec checks); anything else is checked by the era codec itself;
+ * - on 2026-07-28 a call refused for missing Mcp-Param-* headers goes to the SDK's `callTool`, which
+ *   lists tools and mirrors them, as it would have.
  *
  * Installed on the instance before telemetry wraps `callTool`, so spans and `configureSdk` see one
  * method. An SDK without the codec accessor keeps its own `callTool`.
@@ -40,11 +44,21 @@ export function installFastToolCall(client: SdkClient): void {
   };
   const schema = toolResultSchema(codec);
   client.callTool = (params, options) => {
-    if (listed || options?.toolDefinition !== undefined || client.getProtocolEra() !== "legacy")
+    if (listed || options?.toolDefinition !== undefined) return sdkCallTool(params, options);
+    const sent = client.request({ method: "tools/call", params }, schema, options);
+    if (client.getProtocolEra() === "legacy") return sent;
+    // 2026-07-28 over HTTP: a tool that declares `x-mcp-header` arguments is refused without their
+    // Mcp-Param-* headers (-32020). The SDK's callTool recovers by listing tools and mirroring them
+    // (its first try, also without headers, is refused the same way): it takes such a call over.
+    return sent.catch((error: unknown) => {
+      if (!(error instanceof ProtocolError && error.code === HEADER_MISMATCH)) throw error;
       return sdkCallTool(params, options);
-    return client.request({ method: "tools/call", params }, schema, options);
+    });
   };
 }
+
+/** SEP-2243's HeaderMismatch: the request's Mcp-Param-* headers and its arguments disagree. */
+const HEADER_MISMATCH = -32020;
 
 function toolResultSchema(codec: () => WireCodec): StandardSchemaV1<unknown, CallToolResult> {
   return {
