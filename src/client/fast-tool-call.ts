@@ -23,8 +23,9 @@ interface WireCodec {
  * It answers as the SDK's would:
  * - once tools were listed (through our Client or the SDK client), or with a `toolDefinition`,
  *   every call is the SDK's own;
- * - on 2025 a result of text blocks only gets the copy the SDK's schema would make (2026 results
- *   carry a `_meta` the codec checks); anything else is checked by the era codec itself;
+ * - a result of text blocks only gets the copy the SDK's schema would make (an SDK server's
+ *   2026-07-28 results also carry a `_meta`, so they go on); anything else is checked by the era
+ *   codec itself, with its message;
  * - on 2026-07-28 a call refused for missing Mcp-Param-* headers goes to the SDK's `callTool`, which
  *   lists tools and mirrors them, as it would have.
  *
