@@ -278,8 +278,9 @@ function inMemory(r: Results["sections"]["in-memory"]): string[] {
     "- fastmcp-ts: `FastMCP` + `ctx.sample(text)`, our `Client` with a `samplingHandler`. Both sides check the common " +
       "shapes by hand and give everything else to the SDK's schemas: the server a plain-text sampling answer; the client, " +
       "until tools are listed, sends `tools/call` with the SDK client's `request()` instead of its `callTool`, which first " +
-      "probes its `tools/list` cache (empty until then, so it can find nothing), and checks a 2025 text-only tool result " +
-      "by hand (the era codec checks the rest; `src/client/fast-tool-call.ts`). The raw SDK v2 client pays for that probe " +
+      "probes its `tools/list` cache (empty until then, so it can find nothing), and checks a text-only tool result " +
+      "by hand (the era codec checks the rest, which includes every 2026-07-28 result of an SDK server, as they carry " +
+      "`_meta`; `src/client/fast-tool-call.ts`). The raw SDK v2 client pays for that probe " +
       "and a zod walk of every result, which is most of the 2025 difference. " +
       'SDK v2 (raw): `McpServer` tool calling `ctx.mcpReq.send({ method: "sampling/createMessage" })`, raw `Client` with ' +
       '`setRequestHandler("sampling/createMessage")`, `McpServer.connect(InMemoryTransport)` (2025 only). The ' +

@@ -33,9 +33,9 @@ interface WireCodec {
  * method. An SDK without the codec accessor keeps its own `callTool`.
  */
 export function installFastToolCall(client: SdkClient): void {
-  const internals = client as unknown as { _wireCodec?: () => WireCodec };
-  if (typeof internals._wireCodec !== "function") return;
-  const codec = () => (internals._wireCodec as () => WireCodec).call(client);
+  const wireCodec = (client as unknown as { _wireCodec?: () => WireCodec })._wireCodec;
+  if (typeof wireCodec !== "function") return;
+  const codec = wireCodec.bind(client);
   const sdkCallTool = client.callTool.bind(client);
   const sdkListTools = client.listTools.bind(client);
   let listed = false;

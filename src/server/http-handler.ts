@@ -261,12 +261,14 @@ export function createHttpEndpoint(factory: ServerFactory, options: HttpHandlerO
  */
 function requestIdsOf(body: unknown): RequestId[] {
   const ids: RequestId[] = [];
-  for (const message of Array.isArray(body) ? body : [body]) {
-    if (typeof message !== "object" || message === null || Array.isArray(message)) continue;
-    const { id, method } = message as { id?: unknown; method?: unknown };
-    if (typeof method === "string" && (typeof id === "string" || typeof id === "number")) ids.push(id);
-  }
+  for (const message of Array.isArray(body) ? body : [body]) if (isRequest(message)) ids.push(message.id);
   return ids;
+}
+
+function isRequest(message: unknown): message is { id: RequestId; method: string } {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) return false;
+  const { id, method } = message as { id?: unknown; method?: unknown };
+  return typeof method === "string" && (typeof id === "string" || typeof id === "number");
 }
 
 /** Resolves after the I/O callbacks of the current event-loop turn (the check phase). */
@@ -288,8 +290,8 @@ function clientGone(): Response {
  * (`inputResponses`, `requestState`) a call in flight asked for.
  */
 function startsWork(body: unknown): boolean {
-  if (requestIdsOf(body).length === 0) return false;
-  if (Array.isArray(body)) return true;
+  if (Array.isArray(body)) return body.some(isRequest);
+  if (!isRequest(body)) return false;
   const { params } = body as { params?: { inputResponses?: unknown; requestState?: unknown } };
   return params?.inputResponses === undefined && params?.requestState === undefined;
 }

@@ -1,6 +1,6 @@
-// On a 2025 session, a POST that starts new work waits out the event-loop turn it arrived in, while a
-// POST that answers the server (a sampling result) is handled at once: in-flight calls finish before
-// new ones start, so under load connections and memory are freed soonest. The order is deterministic,
+// A POST that starts new work waits out the event-loop turn it arrived in, while a POST that answers
+// the server (a 2025 sampling result, a 2026-07-28 round bringing inputResponses) is handled at once:
+// in-flight calls finish before new ones start, so under load connections and memory are freed soonest. The order is deterministic,
 // so it is tested as an order, not as a time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
